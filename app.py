@@ -1,0 +1,14 @@
+"""Logistic Regression Lab: the router. Page config, navigation, process-wide set-up; no ML."""
+import streamlit as st
+import torch
+
+torch.set_num_threads(1)  # every session shares this process; on 2 cores one thread is fastest
+
+st.set_page_config(page_title="Logistic Regression Lab", page_icon="📈", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/logistic.py", title="Logistic regression", icon="📈", url_path="logistic"),
+]
+
+st.navigation(PAGES).run()

@@ -1,0 +1,214 @@
+"""The training loop: a generator of plain events. It never prints, plots or sleeps.
+
+A `Run` holds the models part-way through training, so a page can stop after
+any batch and continue later with `train(run, ...)` again.
+"""
+import math
+from dataclasses import dataclass
+
+import torch
+
+from lab.config import validate
+from lab.history import History
+from lab.models import FAMILIES, make_model, num_correct
+
+EVAL_CHUNK = 10_000  # rows scored at once: bounds the float copy of uint8 images
+
+
+@dataclass
+class Step:
+    """One mini-batch done."""
+
+    epoch: int               # the epoch it belongs to, from 1
+    batch: int               # its index in the epoch, from 0
+    num_batches: int
+    X: torch.Tensor          # (b, d) the batch, as float features
+    y: torch.Tensor          # (b,)
+    losses: dict             # impl → batch loss, as the twin's reduction gives it
+    param_gap: float | None  # both: largest |manual − nn| over every parameter
+
+
+@dataclass
+class Metrics:
+    train_loss: float        # mean per-example loss over the whole split
+    train_acc: float | None  # None for regression
+    test_loss: float | None  # None where there is no test split
+    test_acc: float | None
+
+
+@dataclass
+class EpochEnd:
+    epoch: int               # from 1
+    metrics: dict            # impl → Metrics, scored after the epoch's last update
+    param_gap: float | None
+    loss_gap: float | None   # both: largest |manual − nn| of any loss this epoch
+
+
+@dataclass
+class Diverged:
+    epoch: int
+    batch: int
+    impl: str
+    loss: float
+    message: str
+
+
+class Run:
+    """One model (or a lockstep pair) being trained; everything needed to resume."""
+
+    def __init__(self, config, data):
+        self.config = validate(config)
+        self.data = data
+        self.family = FAMILIES[config.model]
+        if data.task not in self.family.tasks:
+            raise ValueError(f"the {config.model} model cannot learn the {data.task} "
+                             f"dataset {data.name!r}")
+        impls = ("manual", "nn") if config.impl == "both" else (config.impl,)
+        self.models = {impl: make_model(config, data, impl) for impl in impls}
+        self.rng = torch.Generator().manual_seed(config.seed)  # the batch order
+        self.epoch = 0            # epochs finished
+        self.batch = 0            # batches finished in the current epoch
+        self.order = None         # the current epoch's batches of row indices
+        self.diverged = None
+        self.history = History()
+        both = len(self.models) == 2
+        self.max_param_gap = 0.0 if both else None
+        self.max_loss_gap = 0.0 if both else None
+        self._epoch_loss_gap = 0.0
+
+    def set_lr(self, lr):
+        """Change the learning rate of a run in progress."""
+        self.config = validate(self.config.with_(lr=lr))
+        for model in self.models.values():
+            model.set_lr(lr)
+
+    def batches(self):
+        """This epoch's batches of row indices; None stands for the full set in order."""
+        if self.order is None:
+            n, size = len(self.data.y_train), self.config.batch_size
+            if size >= n:
+                self.order = [None]
+            else:
+                self.order = torch.randperm(n, generator=self.rng).split(size)
+        return self.order
+
+    def params(self, impl):
+        return self.models[impl].params()
+
+    def param_gap(self):
+        if len(self.models) < 2:
+            return None
+        a, b = (m.params() for m in self.models.values())
+        return max((a[k] - b[k]).abs().max().item() for k in a)
+
+    def evaluate(self, impl):
+        """Mean loss and accuracy on both splits, for one twin."""
+        d = self.data
+        train_loss, train_acc = score(self.family, self.models[impl], d, d.X_train, d.y_train)
+        test_loss = test_acc = None
+        if d.X_test is not None:
+            test_loss, test_acc = score(self.family, self.models[impl], d, d.X_test, d.y_test)
+        return Metrics(train_loss, train_acc, test_loss, test_acc)
+
+
+def score(family, model, data, X, y):
+    """(mean per-example loss, accuracy) over a whole split, in chunks."""
+    total, correct, n = 0.0, 0, len(y)
+    with torch.no_grad():
+        for start in range(0, n, EVAL_CHUNK):
+            Xc = data.features(X[start:start + EVAL_CHUNK])
+            yc = y[start:start + EVAL_CHUNK]
+            total += model.loss(Xc, yc, reduction="sum").item()
+            correct += num_correct(family, model, Xc, yc) or 0
+    return total / n, (None if family.predict is None else correct / n)
+
+
+def train(run, num_epochs):
+    """Train until `num_epochs` epochs are done: yields Step, EpochEnd or Diverged."""
+    run.diverged = None
+    while run.epoch < num_epochs:
+        for event in _rest_of_epoch(run):
+            yield event
+            if isinstance(event, Diverged):
+                return
+
+
+def train_one_batch(run):
+    """Exactly one mini-batch (and the epoch's end if it was the last): a list of events."""
+    run.diverged = None
+    events = []
+    for event in _rest_of_epoch(run):
+        events.append(event)
+        if not isinstance(event, Step) or run.batch < len(run.order):
+            break
+    return events
+
+
+def _rest_of_epoch(run):
+    order = run.batches()
+    while run.batch < len(order):
+        event = _step(run, order[run.batch], len(order))
+        yield event
+        if isinstance(event, Diverged):
+            return
+    yield _end_epoch(run)
+
+
+def _step(run, idx, num_batches):
+    d = run.data
+    X = d.features(d.X_train if idx is None else d.X_train[idx])
+    y = d.y_train if idx is None else d.y_train[idx]
+    saved = {impl: {k: v.clone() for k, v in m.params().items()}
+             for impl, m in run.models.items()}
+    losses = {impl: m.train_step(X, y).item() for impl, m in run.models.items()}
+    bad = [impl for impl, m in run.models.items()
+           if not math.isfinite(losses[impl]) or not _finite(m.params())]
+    if bad:
+        for impl, m in run.models.items():  # undo the step: keep the last good parameters
+            for k, v in m.params().items():
+                v.copy_(saved[impl][k])
+        run.diverged = Diverged(run.epoch + 1, run.batch, bad[0], losses[bad[0]],
+                                divergence_message(run, losses[bad[0]]))
+        return run.diverged
+    run.batch += 1
+    gap = run.param_gap()
+    if gap is not None:
+        run.max_param_gap = max(run.max_param_gap, gap)
+        run._epoch_loss_gap = max(run._epoch_loss_gap, _spread(losses.values()))
+    return Step(run.epoch + 1, run.batch - 1, num_batches, X, y, losses, gap)
+
+
+def _end_epoch(run):
+    run.epoch += 1
+    run.batch = 0
+    run.order = None
+    metrics = {impl: run.evaluate(impl) for impl in run.models}
+    loss_gap = None
+    if run.max_loss_gap is not None:
+        loss_gap = max(run._epoch_loss_gap,
+                       _spread(m.train_loss for m in metrics.values()),
+                       _spread(m.test_loss or 0.0 for m in metrics.values()))
+        run.max_loss_gap = max(run.max_loss_gap, loss_gap)
+        run._epoch_loss_gap = 0.0
+    end = EpochEnd(run.epoch, metrics, run.param_gap(), loss_gap)
+    run.history.append(end)
+    return end
+
+
+def divergence_message(run, loss):
+    what = "the loss" if not math.isfinite(loss) else "the parameters"
+    return (f"Training stopped: {what} became {loss if what == 'the loss' else 'inf or nan'} "
+            f"at epoch {run.epoch + 1}, batch {run.batch + 1}. The learning rate "
+            f"{run.config.lr:g} is too large for this data: each update overshoots and the "
+            f"numbers overflow float32. Lower the learning rate (or use mean reduction, "
+            f"or standardize the features) and press Train to continue from the last good "
+            f"parameters.")
+
+
+def _finite(params):
+    return all(torch.isfinite(v).all() for v in params.values())
+
+
+def _spread(values):
+    values = list(values)
+    return max(values) - min(values)
