@@ -9,6 +9,8 @@ st.set_page_config(page_title="Logistic Regression Lab", page_icon="📈", layou
 PAGES = [
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
     st.Page("pages/logistic.py", title="Logistic regression", icon="📈", url_path="logistic"),
+    st.Page("pages/losses.py", title="Losses and sigmoids", icon="📉", url_path="losses"),
+    st.Page("pages/tensors.py", title="Tensor basics", icon="🧮", url_path="tensors"),
 ]
 
 st.navigation(PAGES).run()

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
+from lab.vision import VISION_DATASETS  # MNIST, Fashion-MNIST, CIFAR-10 via torchvision
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -43,6 +45,15 @@ def hours(seed=0, data_dir=None):
     y = torch.tensor([0.0, 0.0, 1.0])
     return Dataset("hours", "binary", X, y, None, None, ["hours"], ["fail", "pass"],
                    description="Hours studied → pass (lecture 6): x = [1, 2, 3], y = [0, 0, 1].")
+
+
+def hours_points(seed=0, data_dir=None):
+    """C6: hours studied → points, the linear-regression revision. No test split."""
+    X = torch.tensor([[1.0], [2.0], [3.0]])
+    y = torch.tensor([2.0, 4.0, 6.0])
+    return Dataset("hours-points", "regression", X, y, None, None, ["hours"],
+                   description="Hours studied → points (revision): x = [1, 2, 3], "
+                               "y = [2, 4, 6]; predict x = 4.")
 
 
 def iris(seed=0, data_dir=None):
@@ -91,6 +102,33 @@ def breast_cancer(seed=0, data_dir=None):
                    description="Breast cancer (Wisconsin): 30 features of a tumour, malignant vs benign.")
 
 
+def digits(seed=0, data_dir=None):
+    """scikit-learn's 8×8 digits: 1797 images, 10 classes, 75/25; pixels 0–16 scaled to [0, 1]."""
+    from sklearn.datasets import load_digits
+
+    raw = load_digits()
+    X = torch.tensor(raw.data, dtype=torch.float32) / 16  # (1797, 64), float: no uint8 /255
+    y = torch.tensor(raw.target, dtype=torch.int64)
+    train, test = stratified_split(y, 0.25, seed)
+    return Dataset("digits", "multiclass", X[train], y[train], X[test], y[test], [],
+                   [str(d) for d in range(10)], image_shape=(1, 8, 8),
+                   description="Digits: 1797 handwritten digits 0–9 as 8×8 grey images (offline).")
+
+
+def iris3(seed=0, data_dir=None):
+    """All 150 iris rows: setosa, versicolor, virginica (0, 1, 2), 4 features, 80/20."""
+    from sklearn.datasets import load_iris
+
+    raw = load_iris()
+    X = torch.tensor(raw.data, dtype=torch.float32)
+    y = torch.tensor(raw.target, dtype=torch.int64)
+    train, test = stratified_split(y, 0.2, seed)
+    names = [n.replace(" (cm)", "") for n in raw.feature_names]
+    return Dataset("iris3", "multiclass", X[train], y[train], X[test], y[test], names,
+                   list(raw.target_names),
+                   description="Iris, all 150 rows: three species from 4 measurements (cm).")
+
+
 def stratified_split(y, test_fraction, seed):
     """Index tensors (train, test): each class split in the same proportion."""
     g = torch.Generator().manual_seed(seed)
@@ -117,9 +155,13 @@ def standardized(data):
 
 DATASETS = {
     "hours": hours,
+    "hours-points": hours_points,
     "iris": iris,
     "synthetic": synthetic,
     "breast-cancer": breast_cancer,
+    "digits": digits,
+    "iris3": iris3,
+    **VISION_DATASETS,
 }
 
 

@@ -1,7 +1,9 @@
 """Per-example explanations: the numbers behind a loss, ready to show in a table."""
+import math
+
 import torch
 
-from lab.functions import LOG_FLOOR, bce_per_example
+from lab.functions import LOG_FLOOR, bce_per_example, mse, sigmoid
 
 
 def bce_terms(y_hat, y):
@@ -40,3 +42,64 @@ def bce_table(model, X, y, feature_names, max_rows=None):
     columns["z = w·x + b"] = z[:n].tolist()
     columns.update({k: v[:n] for k, v in terms.items()})
     return columns, mean
+
+
+def bce_row_problems(ys, y_hats, rows=None):
+    """(rows BCE can take, messages naming each row it cannot).
+
+    y must be the label 0 or 1 and ŷ a probability in [0, 1]; empty or NaN cells
+    are reported too. Rows are named by `rows`, or counted from 1.
+    """
+    rows = range(1, len(ys) + 1) if rows is None else rows
+    good, problems = [], []
+    for row, y, y_hat in zip(rows, ys, y_hats):
+        problem = _bce_row_problem(y, y_hat)
+        if problem:
+            problems.append(f"Row {row}: {problem}")
+        else:
+            good.append(row)
+    return good, problems
+
+
+def _bce_row_problem(y, y_hat):
+    if y is None or y_hat is None or math.isnan(y) or math.isnan(y_hat):
+        return "empty cell; type a number in both y and ŷ."
+    if y not in (0, 1):
+        return f"y = {y:g} is not a label; y must be 0 or 1."
+    if not 0 <= y_hat <= 1:
+        return f"ŷ = {y_hat:g} is not a probability; ŷ must be between 0 and 1."
+    return None
+
+
+def clamped_rows(y_hat, y):
+    """Indices where BCE's log is below −100 (log 0 = −∞): those examples cost 100."""
+    y_hat, y = y_hat.detach().float(), y.detach().float()
+    p_true = torch.where(y == 1, y_hat, 1 - y_hat)  # the probability given to the label
+    return torch.nonzero(torch.log(p_true) < LOG_FLOOR).reshape(-1).tolist()
+
+
+def bce_curves(steps=199):
+    """(ŷ, −log ŷ, −log(1 − ŷ)): one example's BCE when y = 1 and when y = 0."""
+    y_hat = torch.linspace(0.005, 0.995, steps)
+    ones, zeros = torch.ones_like(y_hat), torch.zeros_like(y_hat)
+    return y_hat, bce_per_example(y_hat, ones), bce_per_example(y_hat, zeros)
+
+
+def mse_vs_bce_gradients(z, y=1.0):
+    """Columns z, ŷ = σ(z), both losses and d loss / dz by autograd, for label y.
+
+    With y = 1 and z ≪ 0 (confidently wrong), MSE's gradient 2(ŷ − y)·ŷ(1 − ŷ)
+    vanishes while BCE's, ŷ − y, stays near −1: BCE keeps learning.
+    """
+    z = z.detach().float().clone().requires_grad_()     # (n,) one example per z
+    y = torch.full_like(z, y)
+    y_hat = sigmoid(z)
+    mse_loss = mse(y_hat, y, reduction="sum")           # a sum: each z gets its own gradient
+    bce_loss = bce_per_example(y_hat, y).sum()
+    d_mse, = torch.autograd.grad(mse_loss, z, retain_graph=True)
+    d_bce, = torch.autograd.grad(bce_loss, z)
+    with torch.no_grad():
+        return {"z": z.tolist(), "ŷ": y_hat.tolist(),
+                "MSE": ((y_hat - y) ** 2).tolist(),
+                "BCE": bce_per_example(y_hat, y).tolist(),
+                "dMSE/dz": d_mse.tolist(), "dBCE/dz": d_bce.tolist()}

@@ -1,6 +1,8 @@
-"""Hand-written sigmoid and binary cross-entropy, as torch.sigmoid and nn.BCELoss compute them.
+"""Hand-written sigmoid, BCE and MSE, as torch.sigmoid, nn.BCELoss and nn.MSELoss compute them.
 
 PyTorch is the oracle: tests/test_functions.py compares values and gradients.
+Softmax and cross-entropy (as torch.softmax and nn.CrossEntropyLoss) are
+below BCE; tests/test_softmax.py checks them.
 """
 import torch
 
@@ -8,15 +10,32 @@ LOG_FLOOR = -100.0  # nn.BCELoss clamps each log here: log(0) costs 100, not inf
 GRAD_EPS = 1e-12    # nn.BCELoss floors ŷ(1 − ŷ) here in its gradient
 
 
-def sigmoid(z):
-    """σ(z) = 1 / (1 + e^(−z)) for z ≥ 0, and the equal e^z / (1 + e^z) for z < 0.
+class Sigmoid(torch.autograd.Function):
+    """σ(z) = 1 / (1 + e^(−z)), with the textbook derivative σ'(z) = σ(z)(1 − σ(z)).
 
-    Written in two halves so that exp only ever sees a number ≤ 0 and never
-    overflows: both halves are finite everywhere, and so are their gradients.
+    Forward in two halves, 1 / (1 + e^(−z)) for z ≥ 0 and e^z / (1 + e^z) for
+    z < 0, so exp only ever sees a number ≤ 0 and never overflows. Backward
+    from the output, as torch.sigmoid does: where σ rounds to exactly 1 the
+    gradient is 0 in both twins, so they agree even when the sigmoid saturates.
     """
-    neg = z < 0
-    e = torch.exp(torch.where(neg, z, -z))      # e^(−|z|), in (0, 1]
-    return torch.where(neg, e / (1 + e), 1 / (1 + e))
+
+    @staticmethod
+    def forward(ctx, z):
+        neg = z < 0
+        e = torch.exp(torch.where(neg, z, -z))  # e^(−|z|), in (0, 1]
+        s = torch.where(neg, e / (1 + e), 1 / (1 + e))
+        ctx.save_for_backward(s)
+        return s
+
+    @staticmethod
+    def backward(ctx, grad):
+        (s,) = ctx.saved_tensors
+        return grad * s * (1 - s)
+
+
+def sigmoid(z):
+    """ŷ = σ(z), element-wise."""
+    return Sigmoid.apply(z)
 
 
 def sigmoid_naive(z):
@@ -61,3 +80,59 @@ def bce(y_hat, y, reduction="mean"):
     """Mini-batch BCE: the mean (or, as in the slides' size_average=False, the sum)."""
     losses = bce_per_example(y_hat, y)
     return losses.sum() if reduction == "sum" else losses.mean()
+
+
+def _row_max(logits):
+    """Each row's largest logit, shape (n, 1), kept out of the graph.
+
+    Softmax does not change when a row is shifted by a constant, so no
+    gradient needs to flow through the shift.
+    """
+    return logits.detach().max(dim=1, keepdim=True).values
+
+
+def softmax(logits):
+    """Probabilities e^(z − m) / Σ e^(z − m) per row, m the row's max: (n, k) → (n, k).
+
+    Subtracting m changes nothing mathematically, but every exponent is
+    then ≤ 0, so exp never overflows (compare `softmax_naive`).
+    """
+    e = torch.exp(logits - _row_max(logits))   # (n, k), each in (0, 1]
+    return e / e.sum(dim=1, keepdim=True)
+
+
+def softmax_naive(logits):
+    """The textbook e^z / Σ e^z, as the course writes it.
+
+    Right for small logits, but a logit above ~88 makes exp overflow float32:
+    logits [1000, 0] give inf / inf = nan. Kept to show why `softmax` shifts.
+    """
+    e = torch.exp(logits)
+    return e / e.sum(dim=1, keepdim=True)
+
+
+def log_softmax(logits):
+    """log softmax(z) = (z − m) − log Σ e^(z − m), without forming the probabilities: (n, k).
+
+    log(softmax(z)) would give log(0) = −inf for a class far below the best.
+    """
+    shifted = logits - _row_max(logits)        # (n, k), each ≤ 0
+    return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+
+
+def cross_entropy_per_example(logits, y):
+    """−log p(true class) of each row: logits (n, k) and int64 labels y (n,) → (n,)."""
+    log_probs = log_softmax(logits)                   # (n, k)
+    return -log_probs.gather(1, y.view(-1, 1)).view(-1)  # pick column y[i] of row i
+
+
+def cross_entropy(logits, y, reduction="mean"):
+    """Mini-batch cross-entropy from logits, as nn.CrossEntropyLoss: the mean or the sum."""
+    losses = cross_entropy_per_example(logits, y)
+    return losses.sum() if reduction == "sum" else losses.mean()
+
+
+def mse(y_hat, y, reduction="mean"):
+    """Mean (or summed) squared error (ŷ − y)², as nn.MSELoss; the linear model's loss."""
+    squared = (y_hat - y) ** 2
+    return squared.sum() if reduction == "sum" else squared.mean()

@@ -4,12 +4,19 @@ from typing import Callable
 
 import torch
 
+from lab.linear import LinearManual, LinearNN
 from lab.logistic import LogisticManual, LogisticNN
+from lab.softmax import SoftmaxManual, SoftmaxNN
 
 
 def predict_binary(model, X):
     """Class 1 where ŷ > 0.5."""
     return (model.forward(X) > 0.5).float()
+
+
+def predict_class(model, X):
+    """The class with the largest logit (the largest probability), shape (n,)."""
+    return model.logits(X).argmax(dim=1)
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,9 @@ class Family:
 
 FAMILIES = {
     "logistic": Family({"manual": LogisticManual, "nn": LogisticNN}, ("binary",), predict_binary),
+    "linear": Family({"manual": LinearManual, "nn": LinearNN}, ("regression",), None),
+    "softmax": Family({"manual": SoftmaxManual, "nn": SoftmaxNN}, ("multiclass",),
+                      predict_class, multiclass=True),
 }
 
 

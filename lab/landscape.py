@@ -1,0 +1,26 @@
+"""The loss landscape of linear regression: MSE as a function of the parameters."""
+import torch
+
+
+def mse_surface(X, y, w_range, b_range=None, steps=101, b=0.0, reduction="mean"):
+    """The MSE of ŷ = x·w + b on a grid of parameters, for data with one feature.
+
+    b_range None: (ws, losses) with losses[i] the MSE at w = ws[i] and b fixed.
+    Otherwise:    (ws, bs, losses) with losses[j, i] the MSE at (ws[i], bs[j]),
+                  rows along b and columns along w, as a contour plot takes them.
+    """
+    if X.dim() != 2 or X.shape[1] != 1:
+        raise ValueError(f"the loss landscape needs one feature, got X of shape {list(X.shape)}")
+    x = X.reshape(-1).float()                             # (n,)
+    ws = torch.linspace(w_range[0], w_range[1], steps)    # (steps,)
+    if b_range is None:
+        y_hat = ws[:, None] * x + b                       # (steps, n)
+        return ws, _reduce((y_hat - y) ** 2, reduction)
+    bs = torch.linspace(b_range[0], b_range[1], steps)    # (steps,)
+    y_hat = ws[None, :, None] * x + bs[:, None, None]     # (steps_b, steps_w, n)
+    return ws, bs, _reduce((y_hat - y) ** 2, reduction)
+
+
+def _reduce(squared, reduction):
+    """Mean or sum over the last axis, the examples."""
+    return squared.sum(dim=-1) if reduction == "sum" else squared.mean(dim=-1)

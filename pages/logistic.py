@@ -1,0 +1,124 @@
+"""Logistic regression: the heart of the lab."""
+import pandas as pd
+import streamlit as st
+
+from lab.config import RunConfig
+from lab.explain import bce_table
+from lab.functions import BinaryCrossEntropy, bce, sigmoid
+from lab.logistic import LogisticManual, LogisticNN
+from lab.train import Run, train
+from ui import figures
+from ui.controls import FULL_BATCH, available, cached_dataset, run_settings, show_source
+from ui.live import Panel, chart
+
+DATASETS = available(["hours", "iris", "synthetic", "breast-cancer",
+                      "mnist-0v1", "fashion-mnist-tshirt-v-trouser"])
+DEFAULTS = RunConfig(model="logistic", dataset="hours", lr=0.01, batch_size=FULL_BATCH,
+                     num_epochs=1000, reduction="sum")  # C1 as in the slides
+TABLE_ROWS = 8
+
+st.title("Logistic regression")
+st.markdown(
+    "A linear score **z = w·x + b** squashed by the sigmoid into a probability "
+    "**ŷ = σ(z)**, trained by gradient descent on the binary cross-entropy. "
+    "Pick a dataset and an implementation, press **Train**, and watch it learn. "
+    "The course's four steps run on every batch: *forward* (ŷ), *loss* (BCE), "
+    "*backward* (autograd fills the gradients), *update* (w ← w − lr·∂L/∂w).")
+st.latex(r"\hat y=\sigma(w\cdot x+b)=\frac{1}{1+e^{-(w\cdot x+b)}}\qquad "
+         r"L=-\frac{1}{N}\sum_{n=1}^{N}\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
+
+config = run_settings("logistic", "logistic", DATASETS, DEFAULTS)
+try:
+    data = cached_dataset(config.dataset, config.seed, config.standardize)
+except ValueError as exc:  # e.g. a torchvision download that cannot happen here
+    st.error(str(exc))
+    st.stop()
+if config.dataset == "breast-cancer" and not config.standardize:
+    st.caption("Tip: breast-cancer's features range from 0.001 to 4000; turn on "
+               "**Standardize features** or the sigmoid saturates at once.")
+
+panel = Panel("logistic", config, data)
+panel.buttons()
+left, right = st.columns(2)
+loss_box, acc_box = left.empty(), left.empty()
+fit_box, boundary_box = right.empty(), right.empty()
+st.subheader("BCE, worked through for the current batch")
+formula, table = st.columns([1, 2])
+formula.latex(r"\ell_n=-\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
+formula.markdown("Each log is clamped at −100, as `nn.BCELoss` does, so ŷ = 0 or 1 costs "
+                 "100 instead of infinity. The batch loss is the **mean** of ℓₙ "
+                 "(or the **sum**, the slides' `size_average=False`).")
+table_box, mean_box = table.empty(), table.empty()
+st.subheader("Parameters")
+params_box = st.empty()
+
+
+def draw(run, step):
+    impl = next(iter(run.models))  # in lockstep both agree; show the first
+    model = run.models[impl]
+    chart(loss_box, figures.curves(run.history, "loss", "Loss (mean BCE per example)", "BCE"))
+    chart(acc_box, figures.curves(run.history, "acc", "Accuracy (threshold 0.5)", "accuracy"))
+    X = data.features(data.X_train[:figures.MAX_POINTS])
+    y = data.y_train[:figures.MAX_POINTS]
+    if data.num_features == 1:
+        chart(fit_box, figures.sigmoid_1d(model, X, y, data.feature_names[0]))
+    else:
+        chart(fit_box, figures.sigmoid_z(model, X, y))
+    if data.num_features == 2:
+        chart(boundary_box, figures.decision_boundary(model, X, y, data.feature_names,
+                                                      data.true_params))
+    draw_table(model, step)
+    params_box.dataframe(params_frame(run), hide_index=True)
+
+
+def draw_table(model, step):
+    if step is None:  # before the first update: the first batch-sized rows
+        n = min(run_batch_size(), len(data.y_train))
+        X, y = data.features(data.X_train[:n]), data.y_train[:n]
+    else:
+        X, y = step.X, step.y
+    names = data.feature_names if data.num_features <= 4 else []
+    columns, mean = bce_table(model, X, y, names, max_rows=TABLE_ROWS)
+    table_box.dataframe(pd.DataFrame(columns).style.format("{:.4f}"), hide_index=True)
+    shown = f"the first {TABLE_ROWS} of {len(y)}" if len(y) > TABLE_ROWS else f"all {len(y)}"
+    mean_box.markdown(f"Mean over the batch ({shown} rows shown): **{mean:.4f}**, "
+                      f"with the current parameters.")
+
+
+def run_batch_size():
+    return panel.run.config.batch_size
+
+
+def params_frame(run):
+    rows = []
+    for impl in run.models:
+        p = run.params(impl)
+        rows.append({"": impl, **_named(p["weight"].reshape(-1).tolist(), p["bias"].item())})
+    if data.true_params:  # known for synthetic (and dropped when standardized)
+        w, b = data.true_params["weight"][0], data.true_params["bias"][0]
+        rows.append({"": "true", **_named(w, b)})
+    if run.max_param_gap is not None:
+        rows.append({"": "largest gap so far", "b": run.max_param_gap})
+    return pd.DataFrame(rows)
+
+
+def _named(weights, bias):
+    names = data.feature_names if len(weights) <= 8 else [f"w{i}" for i in range(len(weights))]
+    cells = {f"w[{n}]": w for n, w in zip(names[:8], weights[:8])}
+    if len(weights) > 8:
+        cells["…"] = f"{len(weights) - 8} more"
+    cells["b"] = bias
+    return cells
+
+
+panel.show(draw)
+
+with st.expander("The code that is running", expanded=False):
+    if "manual" in panel.run.models:
+        st.markdown("**manual** — plain tensors, hand-written sigmoid, BCE and SGD:")
+        show_source(LogisticManual, sigmoid, BinaryCrossEntropy, bce)
+    if "nn" in panel.run.models:
+        st.markdown("**torch.nn** — `nn.Linear`, `nn.BCELoss`, `optim.SGD`:")
+        show_source(LogisticNN)
+    st.markdown("**The training loop** that calls `train_step` batch after batch:")
+    show_source(train, Run.batches)

@@ -1,0 +1,120 @@
+"""The Logistic regression page, driven through Streamlit's AppTest (no browser)."""
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+BUNDLED = ["hours", "iris", "synthetic", "breast-cancer"]
+
+
+def open_page():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/logistic.py").run()
+    assert not at.exception
+    return at
+
+
+def panel(at):
+    return at.session_state["logistic.panel"]
+
+
+def set_widget(at, key, value):
+    widget = next(w for w in at.main if getattr(w, "key", None) == key)
+    widget.set_value(value)
+
+
+@pytest.mark.parametrize("impl", ["manual", "nn", "both"])
+@pytest.mark.parametrize("dataset", BUNDLED)
+def test_trains_every_dataset_with_every_implementation(dataset, impl):
+    at = open_page()
+    at.selectbox(key="logistic.dataset").set_value(dataset)
+    set_widget(at, "logistic.impl", impl)
+    at.number_input(key="logistic.num_epochs").set_value(3)
+    at.select_slider(key="logistic.batch_size").set_value(64)
+    at.select_slider(key="logistic.lr").set_value(0.1)
+    at.run()
+    at.button(key="logistic.train").click().run()
+    assert not at.exception and not at.error
+    run = panel(at).run
+    assert run.config.dataset == dataset and run.epoch == 3
+    assert set(run.models) == ({"manual", "nn"} if impl == "both" else {impl})
+    assert len(run.history) == 3
+    assert any("Epoch 3" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) >= 3
+    assert len(at.dataframe) >= 2  # the BCE table and the parameters
+
+
+def test_c1_defaults_train_to_a_crossing_between_2_and_3_hours():
+    at = open_page()
+    at.button(key="logistic.train").click().run()
+    run = panel(at).run
+    assert run.epoch == 1000
+    p = run.params("manual")
+    assert 2 < -p["bias"].item() / p["weight"].item() < 3
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    fit = next(s for s in specs if s["layout"]["title"]["text"] == "Fitted sigmoid")
+    assert any("x = −b/w" in a["text"] for a in fit["layout"]["annotations"])
+    loss = next(s for s in specs if s["layout"]["title"]["text"].startswith("Loss"))
+    assert len(loss["data"][0]["x"]) >= 500  # the curve really holds the epochs
+
+
+def test_step_then_train_continues_the_same_run_and_reset_starts_over():
+    at = open_page()
+    at.selectbox(key="logistic.dataset").set_value("iris").run()
+    at.select_slider(key="logistic.batch_size").set_value(16).run()
+    at.button(key="logistic.step").click().run()
+    run = panel(at).run
+    assert (run.epoch, run.batch) == (0, 1)
+    at.button(key="logistic.step").click().run()
+    assert panel(at).run is run and run.batch == 2
+    at.number_input(key="logistic.num_epochs").set_value(2).run()
+    at.button(key="logistic.train").click().run()
+    assert panel(at).run is run and run.epoch == 2
+    at.button(key="logistic.train").click().run()  # done: Train adds that many more
+    assert run.epoch == 4
+    at.button(key="logistic.reset").click().run()
+    assert panel(at).run is not run and panel(at).run.epoch == 0
+
+
+def test_changing_the_learning_rate_keeps_the_run():
+    at = open_page()
+    at.number_input(key="logistic.num_epochs").set_value(5).run()
+    at.button(key="logistic.train").click().run()
+    run = panel(at).run
+    at.select_slider(key="logistic.lr").set_value(0.5).run()
+    assert panel(at).run is run and run.config.lr == 0.5
+    at.selectbox(key="logistic.dataset").set_value("iris").run()
+    assert panel(at).run is run  # kept on screen until Train starts a new one
+    assert any("Settings changed" in i.value for i in at.info)
+    at.button(key="logistic.train").click().run()
+    assert panel(at).run is not run and panel(at).run.config.dataset == "iris"
+
+
+def test_divergence_is_explained_and_the_history_kept(monkeypatch):
+    # No slider setting overflows a logistic model, so make the 11th update blow up,
+    # as a learning rate far too large does: the loss and the weights become inf.
+    from lab.logistic import LogisticManual
+
+    original, calls = LogisticManual.train_step, []
+
+    def overflowing(self, X, y):
+        calls.append(1)
+        if len(calls) > 10:
+            with torch.no_grad():
+                self.w.fill_(float("inf"))
+            return torch.tensor(float("nan"))
+        return original(self, X, y)
+
+    monkeypatch.setattr(LogisticManual, "train_step", overflowing)
+    at = open_page()
+    at.number_input(key="logistic.num_epochs").set_value(50).run()
+    at.button(key="logistic.train").click().run()
+    assert not at.exception
+    assert any("learning rate" in e.value and "too large" in e.value for e in at.error)
+    run = panel(at).run
+    assert run.epoch == 10 and len(run.history) == 10
+    assert torch.isfinite(run.params("manual")["weight"]).all()  # the last good parameters

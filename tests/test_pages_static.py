@@ -1,0 +1,131 @@
+"""Page tests (AppTest) for the pages without training: losses and sigmoids, tensor basics.
+
+Reached through app.py, so the navigation entries are tested too. AppTest draws
+nothing, so the numbers are read from the rendered elements.
+"""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(path):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def edit_bce_rows(at, edited=None, added=(), deleted=()):
+    """Seed the data editor's edits (AppTest cannot type into its cells) and rerun."""
+    at.session_state["bce_rows"] = {"edited_rows": edited or {}, "added_rows": list(added),
+                                    "deleted_rows": list(deleted)}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def metric(at, label_start):
+    (found,) = [m for m in at.metric if m.label.startswith(label_start)]
+    return found.value
+
+
+def bce_results(at):
+    """The computed table (the read-only dataframe) as {row: loss}."""
+    (table,) = [df for df in at.dataframe if df.editing_mode == "read_only"]
+    return {int(row): round(loss, 4) for row, loss in table.value["loss"].items()}
+
+
+@pytest.fixture()
+def losses():
+    return open_page("pages/losses.py")
+
+
+@pytest.fixture()
+def tensors():
+    return open_page("pages/tensors.py")
+
+
+def test_losses_page_computes_the_slides_table(losses):
+    assert losses.title[0].value == "Losses and sigmoids"
+    assert bce_results(losses) == {1: 1.6094, 2: 0.2231, 3: 0.3567, 4: 1.2040}
+    assert metric(losses, "Mini-batch BCE") == "0.8483"
+    assert not losses.warning
+    assert len(losses.get("plotly_chart")) == 3
+
+
+def test_a_bad_probability_gets_an_inline_message_and_the_page_runs_on(losses):
+    edit_bce_rows(losses, edited={1: {"ŷ": 1.5}})
+    assert [w.value for w in losses.warning] == [
+        "Row 2: ŷ = 1.5 is not a probability; ŷ must be between 0 and 1. "
+        "It is left out of the mean."]
+    assert bce_results(losses) == {1: 1.6094, 3: 0.3567, 4: 1.2040}
+    assert metric(losses, "Mini-batch BCE") == "1.0567"   # (1.6094 + 0.3567 + 1.2040) / 3
+
+
+def test_bad_labels_and_empty_cells_are_named(losses):
+    edit_bce_rows(losses, edited={0: {"y": 2.0}}, added=[{"y": 1.0}])
+    messages = " ".join(w.value for w in losses.warning)
+    assert "Row 1: y = 2 is not a label" in messages
+    assert "Row 5: empty cell" in messages
+    assert set(bce_results(losses)) == {2, 3, 4}
+
+
+def test_a_certain_wrong_answer_shows_the_clamped_100(losses):
+    edit_bce_rows(losses, edited={0: {"ŷ": 0.0}})
+    assert bce_results(losses)[1] == 100.0
+    assert any("Row 1" in i.value and "100" in i.value for i in losses.info)
+    assert metric(losses, "Mini-batch BCE") == f"{(100 + 0.2231 + 0.3567 + 1.2040) / 4:.4f}"
+
+
+def test_the_gradient_demo_is_live(losses):
+    assert float(metric(losses, "dBCE/dz")) == pytest.approx(-0.998, abs=1e-3)
+    losses.slider(key="z_mark").set_value(0.0).run()
+    assert float(metric(losses, "dMSE/dz")) == pytest.approx(-0.25)
+    assert float(metric(losses, "dBCE/dz")) == pytest.approx(-0.5)
+
+
+def code_blocks(at):
+    return [c.value for c in at.code]
+
+
+def test_tensor_page_broadcasts_and_shows_the_in_place_error(tensors):
+    assert tensors.title[0].value == "Tensor basics"
+    blocks = code_blocks(tensors)
+    assert blocks.count("tensor([[3, 4, 5],\n        [2, 3, 4]])") == 2   # M - N, M.subtract(N)
+    errors = [e.value for e in tensors.error]
+    assert errors == ["RuntimeError: output with shape [1, 3] doesn't match "
+                      "the broadcast shape [2, 3]"]
+    assert any("Why `M.sub_(N)` fails" in i.value for i in tensors.info)
+
+
+def test_tensor_page_is_live(tensors):
+    tensors.text_input(key="M").set_value("[[4, 5, 6], [7, 8, 9]]").run()
+    assert not tensors.error                    # the answer (2×3) now fits M: sub_ works too
+    assert code_blocks(tensors).count("tensor([[3, 4, 5],\n        [5, 6, 7]])") == 3
+    tensors.text_input(key="N").set_value("10; 20").run()
+    assert code_blocks(tensors).count("tensor([[ -6,  -5,  -4],\n        [-13, -12, -11]])") == 3
+
+
+def test_tensor_page_shows_pytorchs_words_for_bad_input(tensors):
+    tensors.text_input(key="M").set_value("[[1, 2], [3]]").run()
+    assert not tensors.exception
+    assert any("expected sequence of length 2" in e.value for e in tensors.error)
+    tensors.text_input(key="M").set_value("__import__('os').system('true')").run()
+    assert not tensors.exception
+    assert any("is not a number" in e.value for e in tensors.error)
+
+
+def test_tensor_page_matrix_product(tensors):
+    assert any(c.startswith("tensor([[") and "e-0" in c for c in code_blocks(tensors))
+    tensors.number_input(key="q_cols").set_value(3).run()
+    assert any("cannot be multiplied (3x2 and 3x4)" in e.value for e in tensors.error)
+
+
+def test_tensor_page_no_grad_gradients(tensors):
+    assert [metric.value for metric in tensors.metric] == ["5", "2"]
+    tensors.number_input(key="x").set_value(2.0).run()
+    assert [metric.value for metric in tensors.metric] == ["16", "4"]

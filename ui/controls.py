@@ -1,0 +1,74 @@
+"""The settings widgets of a training page: each reads its default from RunConfig."""
+import inspect
+
+import streamlit as st
+
+from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
+from lab.datasets import DATASETS, load
+
+LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
+                  0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
+FULL_BATCH = 1 << 20  # larger than any bundled split: the whole training set at once
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, FULL_BATCH]
+KEEP = dict(persist_state="session")  # a setting survives a visit to another page
+IMPL_LABELS = {"manual": "manual", "nn": "torch.nn", "both": "both"}
+
+
+@st.cache_resource(max_entries=64, show_spinner="Loading the dataset…")
+def cached_dataset(name, seed, standardize):
+    """One copy per process, shared read-only by every session."""
+    return load(name, seed=seed, standardize=standardize)
+
+
+def run_settings(page, model, datasets, defaults):
+    """Draw the settings widgets of `page`; return the RunConfig they describe."""
+    k = lambda name: f"{page}.{name}"  # noqa: E731 — widget keys, stable for presets and URLs
+    for name, value in defaults.to_dict().items():
+        st.session_state.setdefault(k(name), value)
+    c = st.columns(4)
+    dataset = c[0].selectbox("Dataset", datasets, key=k("dataset"), **KEEP,
+                             format_func=lambda n: DATASET_LABELS.get(n, n))
+    impl = c[1].segmented_control("Implementation", list(IMPL_LABELS), key=k("impl"), **KEEP,
+                                  format_func=IMPL_LABELS.get, required=True,
+                                  help="manual: plain tensors and hand-written functions; "
+                                       "torch.nn: nn.Linear, the library loss, optim.SGD; "
+                                       "both: the two twins in lockstep on the same batches.")
+    lr = c[2].select_slider("Learning rate", LEARNING_RATES, key=k("lr"), **KEEP,
+                            format_func=lambda v: f"{v:g}",
+                            help="Step size of each update: w ← w − lr·∂L/∂w (log scale).")
+    batch_size = c[3].select_slider("Batch size", BATCH_SIZES, key=k("batch_size"), **KEEP,
+                                    format_func=lambda v: "full" if v == FULL_BATCH else str(v),
+                                    help="Examples per update; 'full' uses the whole training set.")
+    c = st.columns(5)
+    num_epochs = c[0].number_input("Epochs", 1, MAX_EPOCHS, key=k("num_epochs"), **KEEP, step=10)
+    seed = c[1].number_input("Seed", 0, MAX_SEED, key=k("seed"), **KEEP,
+                             help="Fixes the split, the initial parameters and the batch order.")
+    init = c[2].selectbox("Initialization", ["default", "zeros", "normal"], key=k("init"), **KEEP,
+                          format_func=INIT_LABELS.get)
+    reduction = c[3].radio("Loss reduction", ["mean", "sum"], key=k("reduction"), **KEEP, horizontal=True,
+                           help="sum is the slides' BCELoss(size_average=False).")
+    standardize = c[4].toggle("Standardize", key=k("standardize"), **KEEP,
+                              help="z-score each feature with the training split's mean and std.")
+    return RunConfig(model=model, dataset=dataset, impl=impl, lr=lr, batch_size=batch_size,
+                     num_epochs=int(num_epochs), seed=int(seed), init=init,
+                     reduction=reduction, standardize=standardize)
+
+
+INIT_LABELS = {"default": "nn.Linear's default", "zeros": "zeros", "normal": "N(0, 1) (torch.randn)"}
+DATASET_LABELS = {
+    "hours": "hours → pass (C1)",
+    "iris": "iris: setosa vs versicolor (C2)",
+    "synthetic": "synthetic 2-D (C3)",
+    "breast-cancer": "breast cancer (30 features)",
+}
+
+
+def show_source(*objects):
+    """The exact source of what is running, read from the code itself."""
+    for obj in objects:
+        st.code(inspect.getsource(obj), language="python")
+
+
+def available(names):
+    """The dataset names of `names` that the registry knows (others arrive with later code)."""
+    return [n for n in names if n in DATASETS]

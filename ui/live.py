@@ -1,0 +1,198 @@
+"""The live training panel: Train, Stop, Step, Reset, and a throttled redraw loop.
+
+Every training page uses it the same way:
+
+    panel = Panel("logistic", config, data)
+    panel.buttons()
+    ...create placeholders...
+    panel.show(draw)            # draws now, then trains live if Train was pressed
+
+The run lives in st.session_state (one per user and page), never in a cache.
+"""
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from lab.train import Diverged, EpochEnd, Run, Step, train, train_one_batch
+
+REDRAW_SECONDS = 0.25  # the eye sees no more; drawing each step would slow training 4×
+LOCK_WAIT_SECONDS = 10
+
+
+@dataclass
+class PanelState:
+    """One user's training on one page: what survives between reruns."""
+
+    run: Run | None = None
+    target_epochs: int = 0
+    running: bool = False
+    step_requested: bool = False
+    train_requested: bool = False
+    message: tuple | None = None      # (kind, text): kind is info, warning or error
+    last_step: Step | None = None     # the newest batch, for the worked tables
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def structural(config):
+    """The settings a run cannot change on the fly (all but lr and epochs)."""
+    return config.with_(lr=0.0, num_epochs=0)
+
+
+class Panel:
+    def __init__(self, page, config, data):
+        self.page, self.config, self.data = page, config, data
+        key = f"{page}.panel"
+        if key not in st.session_state:
+            st.session_state[key] = PanelState()
+        self.state = st.session_state[key]
+        self._adopt_settings()
+
+    # -- run control --------------------------------------------------------
+
+    def _adopt_settings(self):
+        """Keep the run if it fits the settings; start a fresh one if it has not trained."""
+        s = self.state
+        if s.run is None or (_untrained(s.run) and structural(s.run.config) != structural(self.config)):
+            s.run, s.last_step = Run(self.config, self.data), None
+        elif s.run.config.lr != self.config.lr:
+            s.run.set_lr(self.config.lr)  # a new learning rate applies from the next batch
+
+    @property
+    def run(self):
+        return self.state.run
+
+    @property
+    def settings_changed(self):
+        return structural(self.state.run.config) != structural(self.config)
+
+    def buttons(self):
+        s = self.state
+        cols = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
+        cols[0].button("Train", icon=":material/play_arrow:", key=f"{self.page}.train", type="primary",
+                       on_click=self._on_train, width="stretch",
+                       help="Train to the number of epochs set (or that many more).")
+        cols[1].button("Stop", icon=":material/pause:", key=f"{self.page}.stop", on_click=self._on_stop,
+                       width="stretch", help="Stop and keep everything so far.")
+        cols[2].button("Step", icon=":material/skip_next:", key=f"{self.page}.step", on_click=self._on_step,
+                       width="stretch", help="Train exactly one mini-batch.")
+        cols[3].button("Reset", icon=":material/restart_alt:", key=f"{self.page}.reset", on_click=self._on_reset,
+                       width="stretch", help="Start again from the initial parameters.")
+        self.status = cols[4].empty()
+        if self.settings_changed and not s.running:
+            st.info("Settings changed since this run started: **Train** or **Step** starts a "
+                    "new run with them; the current one stays on screen until then.")
+        if s.message:
+            kind, text = s.message
+            getattr(st, kind)(text)
+
+    def _on_train(self):
+        self.state.train_requested, self.state.running = True, True
+
+    def _on_stop(self):
+        self.state.running = False
+
+    def _on_step(self):
+        self.state.step_requested, self.state.running = True, False
+
+    def _on_reset(self):
+        s = self.state
+        s.run, s.running, s.message, s.last_step = None, False, None, None
+
+    def _fresh_run_if_needed(self):
+        s = self.state
+        if self.settings_changed:
+            s.run, s.last_step = Run(self.config, self.data), None
+        s.run.set_lr(self.config.lr)
+        s.message = None
+
+    # -- drawing and training -----------------------------------------------
+
+    def show(self, draw):
+        """Draw the current state; then do what Train or Step asked for, redrawing live."""
+        s = self.state
+        if s.step_requested:
+            s.step_requested = False
+            self._fresh_run_if_needed()
+            with self._locked():
+                for event in train_one_batch(s.run):
+                    self._note(event)
+        if s.train_requested:
+            s.train_requested = False
+            self._fresh_run_if_needed()
+            done = s.run.epoch >= self.config.num_epochs
+            s.target_epochs = s.run.epoch + self.config.num_epochs if done else self.config.num_epochs
+        self._draw(draw)
+        if s.running:
+            self._train_live(draw)
+
+    def _train_live(self, draw):
+        s = self.state
+        with self._locked():
+            last_draw = time.monotonic()
+            for event in train(s.run, s.target_epochs):
+                self._note(event)
+                if time.monotonic() - last_draw >= REDRAW_SECONDS:
+                    self._draw(draw)  # st calls here raise Streamlit's stop if Stop was pressed
+                    last_draw = time.monotonic()
+                    if not s.running:
+                        break
+            s.running = False
+        self._draw(draw)
+
+    def _note(self, event):
+        s = self.state
+        if isinstance(event, Step):
+            s.last_step = event
+        elif isinstance(event, Diverged):
+            s.message = ("error", event.message)
+            s.running = False
+
+    def _draw(self, draw):
+        s = self.state
+        run = s.run
+        batch = ""
+        if run.batch:
+            batch = f", batch {run.batch} of {len(run.order)}"
+        state = "training…" if s.running else "stopped" if run.epoch or run.batch else "ready"
+        target = s.target_epochs if s.running else self.config.num_epochs
+        self.status.markdown(f"**Epoch {run.epoch}** of {target}{batch} · {state}")
+        draw(run, s.last_step)
+
+    def _locked(self):
+        """The per-session lock: with fast reruns two script runs must not train one model."""
+        lock = self.state.lock
+        if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
+            raise RuntimeError("the previous training run did not let go; press Reset")
+        return _Release(lock)
+
+
+class _Release:
+    def __init__(self, lock):
+        self.lock = lock
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.lock.release()
+
+
+_chart_ids = itertools.count()
+
+
+def chart(box, fig):
+    """Draw a plotly figure into a placeholder (a fresh key: the same figure may repeat)."""
+    box.plotly_chart(fig, key=f"chart-{next(_chart_ids)}", config={"displayModeBar": False})
+
+
+def _untrained(run):
+    return run.epoch == 0 and run.batch == 0
+
+
+def last_epoch(run):
+    """The newest EpochEnd of a run, or None."""
+    latest = run.history.latest
+    return latest if isinstance(latest, EpochEnd) else None

@@ -1,0 +1,70 @@
+"""Plotly figures for the losses-and-sigmoids page, sized to read on a projector."""
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+FONT = dict(size=16)
+COLORS = {1: "#1f77b4", 0: "#d62728"}  # y = 1 blue, y = 0 red, on every figure
+BCE_TOP = 6.0  # the y axis of the BCE curves ends here; a clamped 100 is drawn at the top
+
+
+def _style(fig, height=420):
+    fig.update_layout(font=FONT, height=height, margin=dict(l=70, r=20, t=50, b=60),
+                      legend=dict(font=FONT), hoverlabel=dict(font=FONT))
+    fig.update_xaxes(title_font=FONT, tickfont=FONT, gridcolor="#e5e5e5", zeroline=False)
+    fig.update_yaxes(title_font=FONT, tickfont=FONT, gridcolor="#e5e5e5", zeroline=False)
+    return fig
+
+
+def bce_curves_figure(y_hat, loss_y1, loss_y0, rows):
+    """−log ŷ and −log(1 − ŷ) over ŷ, with the table's rows (label, y, ŷ, loss) marked."""
+    y_hat, loss_y1, loss_y0 = y_hat.tolist(), loss_y1.tolist(), loss_y0.tolist()
+    fig = go.Figure()
+    fig.add_scatter(x=y_hat, y=loss_y1, mode="lines", name="y = 1:  −log ŷ",
+                    line=dict(color=COLORS[1], width=3))
+    fig.add_scatter(x=y_hat, y=loss_y0, mode="lines", name="y = 0:  −log(1 − ŷ)",
+                    line=dict(color=COLORS[0], width=3))
+    for label in (1, 0):
+        mine = [r for r in rows if r[1] == label]
+        fig.add_scatter(
+            x=[r[2] for r in mine], y=[min(r[3], BCE_TOP - 0.2) for r in mine],
+            mode="markers+text", showlegend=False,
+            textposition="top right" if label == 1 else "top left",  # clear of its own curve
+            text=[f" row {r[0]}: {r[3]:.4g}" for r in mine], textfont=FONT,
+            marker=dict(size=14, color=COLORS[label], line=dict(color="white", width=2)))
+    fig.update_xaxes(title_text="predicted probability ŷ", range=[0, 1.12])
+    fig.update_yaxes(title_text="BCE of one example", range=[0, BCE_TOP])
+    return _style(fig)
+
+
+def sigmoids_figure(z, curves):
+    """Every member of the sigmoid family against z, with the 0.5 line."""
+    fig = go.Figure()
+    for name, values in curves.items():
+        width = 5 if name.startswith("logistic") else 2.5
+        fig.add_scatter(x=z.tolist(), y=values.tolist(), mode="lines", name=name, line=dict(width=width))
+    fig.add_hline(y=0.5, line=dict(color="grey", dash="dash"))
+    fig.update_xaxes(title_text="z = w·x + b")
+    fig.update_yaxes(title_text="output in (0, 1)", range=[-0.02, 1.02])
+    return _style(fig, height=460)
+
+
+def mse_vs_bce_figure(columns, z_mark=None):
+    """Left: MSE and BCE of one example with y = 1; right: their gradients d loss / dz."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
+        "the loss, for y = 1", "its gradient d loss / dz"))
+    z = columns["z"]
+    pairs = (("MSE", "dMSE/dz", "#9467bd", "(σ(z) − 1)²"), ("BCE", "dBCE/dz", "#2ca02c", "−log σ(z)"))
+    for loss, grad, color, formula in pairs:
+        fig.add_scatter(x=z, y=columns[loss], name=f"{loss}: {formula}", row=1, col=1,
+                        mode="lines", line=dict(color=color, width=3), legendgroup=loss)
+        fig.add_scatter(x=z, y=columns[grad], name=f"d{loss}/dz", row=1, col=2,
+                        mode="lines", line=dict(color=color, width=3, dash="dot"),
+                        legendgroup=loss)
+    if z_mark is not None:
+        fig.add_vline(x=z_mark, line=dict(color="grey", dash="dash"))
+    fig.update_annotations(font=FONT)
+    fig.update_xaxes(title_text="z (y = 1: negative z is confidently wrong)")
+    fig.update_yaxes(title_text="loss", row=1, col=1, range=[0, 5])
+    fig.update_yaxes(title_text="d loss / dz", row=1, col=2)
+    fig.update_layout(legend=dict(orientation="h", y=-0.25))
+    return _style(fig, height=480)
