@@ -4,6 +4,7 @@ import json
 import sys
 import time
 
+from lab import bench
 from lab.config import IMPLS, REDUCTIONS, RunConfig, validate
 from lab.datasets import DATASETS, load
 from lab.models import FAMILIES
@@ -11,6 +12,7 @@ from lab.params import INITS
 from lab.train import Diverged, EpochEnd, Run, train
 
 COMMANDS = {}  # name → (add_arguments, run): other modules register theirs here
+COMMANDS["bench"] = (bench.add_arguments, bench.run)
 
 
 class _Parser(argparse.ArgumentParser):

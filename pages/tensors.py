@@ -96,9 +96,11 @@ q_rows = cols[2].number_input("Q rows", 1, 8, 4, key="q_rows")
 q_cols = cols[3].number_input("Q columns", 1, 8, 2, key="q_cols")
 seed = cols[4].number_input("seed", 0, 2**31 - 1, 0, key="pq_seed")
 P, Q, product = tensors.random_product((p_rows, p_cols), (q_rows, q_cols), seed=seed)
-for col, (name, t) in zip(st.columns([1, 1, 2]), (("P", P), ("Q", Q), ("Q.T", Q.T))):
+for col, (name, t) in zip(st.columns(2) * 2, (("P", P), ("Q", Q), ("Q.T", Q.T))):
     with col:
         show_tensor(name, t)
+fits = "✔ the inner sizes match" if p_cols == q_cols else "✘ the inner sizes differ"
+st.markdown(f"P @ Q.T: ({p_rows}×**{p_cols}**) @ (**{q_cols}**×{q_rows}) — {fits}")
 show_outcome(product)
 
 # -- 3. gradients and no_grad -------------------------------------------------------

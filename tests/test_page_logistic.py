@@ -118,3 +118,41 @@ def test_divergence_is_explained_and_the_history_kept(monkeypatch):
     run = panel(at).run
     assert run.epoch == 10 and len(run.history) == 10
     assert torch.isfinite(run.params("manual")["weight"]).all()  # the last good parameters
+
+
+def open_link(params):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page("pages/logistic.py").run()
+    return at
+
+
+def test_a_shared_link_restores_the_settings_and_the_url_follows_changes():
+    at = open_link({"dataset": "synthetic", "impl": "both", "lr": "0.1", "batch_size": "64",
+                    "num_epochs": "7", "seed": "3", "init": "zeros", "reduction": "mean",
+                    "standardize": "true"})
+    assert not at.exception and not at.warning
+    config = panel(at).run.config
+    assert (config.dataset, config.impl, config.lr, config.batch_size, config.num_epochs,
+            config.seed, config.init, config.reduction, config.standardize) == \
+        ("synthetic", "both", 0.1, 64, 7, 3, "zeros", "mean", True)
+    at.select_slider(key="logistic.lr").set_value(0.5).run()
+    assert at.query_params["lr"] == "0.5" and at.query_params["dataset"] == "synthetic"
+
+
+def test_a_tampered_link_falls_back_with_a_notice():
+    at = open_link({"dataset": "../../etc/passwd", "lr": "nan", "batch_size": "0",
+                    "seed": "-4", "num_epochs": "1e99", "impl": "both", "standardize": "maybe"})
+    assert not at.exception
+    notice = " ".join(w.value for w in at.warning)
+    for bad in ("dataset", "lr", "batch_size", "seed", "num_epochs", "standardize"):
+        assert bad in notice
+    config = panel(at).run.config
+    assert config.dataset == "hours" and config.lr == 0.01 and config.impl == "both"
+
+
+def test_a_preset_link_with_train_starts_training():
+    at = open_link({"dataset": "iris", "num_epochs": "4", "batch_size": "16", "train": "1"})
+    assert panel(at).run.epoch == 4 and "train" not in at.query_params

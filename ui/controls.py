@@ -5,6 +5,7 @@ import streamlit as st
 
 from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
 from lab.datasets import DATASETS, load
+from lab.urlstate import from_params, to_params
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
                   0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
@@ -21,10 +22,15 @@ def cached_dataset(name, seed, standardize):
 
 
 def run_settings(page, model, datasets, defaults):
-    """Draw the settings widgets of `page`; return the RunConfig they describe."""
+    """Draw the settings widgets of `page`; return the RunConfig they describe.
+
+    The settings that differ from `defaults` are kept in the URL, so a link
+    opens the same page with the same settings (and `train=1` starts training).
+    """
     k = lambda name: f"{page}.{name}"  # noqa: E731 — widget keys, stable for presets and URLs
     for name, value in defaults.to_dict().items():
         st.session_state.setdefault(k(name), value)
+    _settings_from_url(page, datasets)
     c = st.columns(4)
     dataset = c[0].selectbox("Dataset", datasets, key=k("dataset"), **KEEP,
                              format_func=lambda n: DATASET_LABELS.get(n, n))
@@ -49,9 +55,29 @@ def run_settings(page, model, datasets, defaults):
                            help="sum is the slides' BCELoss(size_average=False).")
     standardize = c[4].toggle("Standardize", key=k("standardize"), **KEEP,
                               help="z-score each feature with the training split's mean and std.")
-    return RunConfig(model=model, dataset=dataset, impl=impl, lr=lr, batch_size=batch_size,
-                     num_epochs=int(num_epochs), seed=int(seed), init=init,
-                     reduction=reduction, standardize=standardize)
+    config = RunConfig(model=model, dataset=dataset, impl=impl, lr=lr, batch_size=batch_size,
+                       num_epochs=int(num_epochs), seed=int(seed), init=init,
+                       reduction=reduction, standardize=standardize)
+    params = to_params(config, defaults)
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    st.session_state[k("url")] = params
+    return config
+
+
+def _settings_from_url(page, datasets):
+    """Adopt the settings of a link just opened; say which parts of it were not valid."""
+    url = st.query_params.to_dict()
+    if url == st.session_state.get(f"{page}.url"):
+        return  # the URL is the one this page wrote: nothing new
+    settings, problems = from_params(url, datasets, LEARNING_RATES, BATCH_SIZES)
+    for name, value in settings.items():
+        st.session_state[f"{page}.{name}"] = value
+    if url.get("train") == "1":
+        st.session_state[f"{page}.autostart"] = True
+    if problems:
+        st.warning("This link had settings that are not valid here: " + ", ".join(problems)
+                   + ". Those settings keep their defaults.")
 
 
 INIT_LABELS = {"default": "nn.Linear's default", "zeros": "zeros", "normal": "N(0, 1) (torch.randn)"}

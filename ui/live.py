@@ -49,6 +49,8 @@ class Panel:
             st.session_state[key] = PanelState()
         self.state = st.session_state[key]
         self._adopt_settings()
+        if st.session_state.pop(f"{page}.autostart", False):  # a preset link with train=1
+            self._on_train()
 
     # -- run control --------------------------------------------------------
 
@@ -84,9 +86,13 @@ class Panel:
         if self.settings_changed and not s.running:
             st.info("Settings changed since this run started: **Train** or **Step** starts a "
                     "new run with them; the current one stays on screen until then.")
-        if s.message:
-            kind, text = s.message
-            getattr(st, kind)(text)
+        self.notice = st.empty()
+        self._show_message()
+
+    def _show_message(self):
+        if self.state.message:
+            kind, text = self.state.message
+            getattr(self.notice, kind)(text)
 
     def _on_train(self):
         self.state.train_requested, self.state.running = True, True
@@ -149,6 +155,7 @@ class Panel:
         elif isinstance(event, Diverged):
             s.message = ("error", event.message)
             s.running = False
+            self._show_message()
 
     def _draw(self, draw):
         s = self.state

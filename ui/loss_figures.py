@@ -25,13 +25,17 @@ def bce_curves_figure(y_hat, loss_y1, loss_y0, rows):
                     line=dict(color=COLORS[0], width=3))
     for label in (1, 0):
         mine = [r for r in rows if r[1] == label]
+        off = [r[3] > BCE_TOP - 0.5 for r in mine]  # e.g. the clamped 100: drawn at the top
         fig.add_scatter(
-            x=[r[2] for r in mine], y=[min(r[3], BCE_TOP - 0.2) for r in mine],
-            mode="markers+text", showlegend=False,
-            textposition="top right" if label == 1 else "top left",  # clear of its own curve
-            text=[f" row {r[0]}: {r[3]:.4g}" for r in mine], textfont=FONT,
-            marker=dict(size=14, color=COLORS[label], line=dict(color="white", width=2)))
-    fig.update_xaxes(title_text="predicted probability ŷ", range=[0, 1.12])
+            x=[r[2] for r in mine], y=[min(r[3], BCE_TOP - 0.5) for r in mine],
+            mode="markers+text", showlegend=False, cliponaxis=False,
+            textposition=["bottom right" if o else "top right" if label == 1 else "top left"
+                          for o in off],  # clear of its own curve
+            text=[f" row {r[0]}: {r[3]:.4g}" + (" ↑ off the scale" if o else "")
+                  for r, o in zip(mine, off)], textfont=FONT,
+            marker=dict(size=14, color=COLORS[label], line=dict(color="white", width=2),
+                        symbol=["triangle-up" if o else "circle" for o in off]))
+    fig.update_xaxes(title_text="predicted probability ŷ", range=[-0.03, 1.12])
     fig.update_yaxes(title_text="BCE of one example", range=[0, BCE_TOP])
     return _style(fig)
 

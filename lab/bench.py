@@ -1,0 +1,135 @@
+"""python -m lab bench: one epoch of softmax regression three ways, timed.
+
+The data is random uint8 pixels shaped like Fashion-MNIST's training split
+(60 000 images 28×28, 10 classes); batch 256, lr 0.1, as in the course (C4).
+
+  seed pipeline  the course's code: torchvision's FashionMNIST.__getitem__ (a PIL
+                 image per example, then ToTensor), DataLoader(batch_size=256,
+                 shuffle=True), nn.Linear, CrossEntropyLoss, optim.SGD;
+  nn, manual     the lab's twins through lab.train: a Run on the uint8 tensors,
+                 batches indexed straight from them. Their epoch also scores the
+                 whole training split, as the page shows it after every epoch.
+
+Each figure is the median of `repeats` epochs, in wall-clock seconds.
+"""
+import json
+import statistics
+import time
+
+import torch
+from torch import nn
+
+from lab.config import RunConfig
+from lab.datasets import Dataset
+from lab.train import Run, train
+
+NUM_SAMPLES = 60_000   # Fashion-MNIST's training split
+IMAGE_SHAPE = (1, 28, 28)
+NUM_CLASSES = 10
+BATCH_SIZE = 256       # the course's
+LR = 0.1               # the course's
+
+
+def random_images(num_samples, seed=0):
+    """(X, y): uint8 images (n, 28, 28) and int64 labels (n,), uniformly random."""
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randint(0, 256, (num_samples, *IMAGE_SHAPE[1:]), dtype=torch.uint8, generator=g)
+    y = torch.randint(0, NUM_CLASSES, (num_samples,), generator=g)
+    return X, y
+
+
+def course_loader(X, y):
+    """The course's input pipeline over (X, y): FashionMNIST's own __getitem__ and a DataLoader."""
+    from torch.utils.data import DataLoader
+    from torchvision import datasets, transforms
+
+    class InMemoryFashionMNIST(datasets.FashionMNIST):
+        """torchvision's FashionMNIST, given its arrays instead of reading files."""
+
+        def __init__(self, data, targets, transform):
+            datasets.VisionDataset.__init__(self, None, transform=transform)
+            self.train = True
+            self.data, self.targets = data, targets
+
+    dataset = InMemoryFashionMNIST(X, y, transforms.ToTensor())
+    return DataLoader(dataset, batch_size=BATCH_SIZE, shuffle=True)
+
+
+def course_epoch(loader, model, criterion, optimizer):
+    """One epoch of the course's nn loop (section 3.5); returns its seconds."""
+    start = time.perf_counter()
+    for data, labels in loader:
+        pred = model(data.view(-1, 784))         # (256, 10) logits
+        train_loss = criterion(pred, labels)
+        optimizer.zero_grad()
+        train_loss.backward()
+        optimizer.step()
+    return time.perf_counter() - start
+
+
+def time_course(X, y, repeats):
+    """Seconds per epoch of the course's pipeline, one entry per epoch."""
+    torch.manual_seed(0)                         # the course's nn.Linear draws globally
+    loader = course_loader(X, y)
+    model = nn.Linear(784, NUM_CLASSES)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    criterion = nn.CrossEntropyLoss()
+    return [course_epoch(loader, model, criterion, optimizer) for _ in range(repeats)]
+
+
+def time_lab(X, y, impl, repeats):
+    """Seconds per epoch of the lab's `impl` twin through lab.train, one entry per epoch."""
+    data = Dataset("bench", "multiclass", X.reshape(len(X), -1), y, None, None, [],
+                   [str(c) for c in range(NUM_CLASSES)], image_shape=IMAGE_SHAPE)
+    config = RunConfig(model="softmax", dataset="fashion-mnist", impl=impl, lr=LR,
+                       batch_size=BATCH_SIZE, num_epochs=repeats)
+    run = Run(config, data)
+    seconds = []
+    for epoch in range(1, repeats + 1):
+        start = time.perf_counter()
+        for _ in train(run, epoch):              # training steps, then the epoch's scoring
+            pass
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def bench(num_samples=NUM_SAMPLES, repeats=3, seed=0):
+    """{seed_pipeline_epoch_s, nn_epoch_s, manual_epoch_s, speedup, manual_over_nn}."""
+    X, y = random_images(num_samples, seed)
+    seed_s = statistics.median(time_course(X, y, repeats))
+    nn_s = statistics.median(time_lab(X, y, "nn", repeats))
+    manual_s = statistics.median(time_lab(X, y, "manual", repeats))
+    return {
+        "seed_pipeline_epoch_s": round(seed_s, 4),
+        "nn_epoch_s": round(nn_s, 4),
+        "manual_epoch_s": round(manual_s, 4),
+        "speedup": round(seed_s / nn_s, 2),
+        "manual_over_nn": round(manual_s / nn_s, 3),
+    }
+
+
+def add_arguments(p):
+    p.description = "Time one epoch of softmax regression: the course's pipeline vs the lab's."
+    p.add_argument("--samples", type=int, default=NUM_SAMPLES, help="images per epoch")
+    p.add_argument("--repeats", type=int, default=3, help="epochs timed per way (median)")
+    p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+
+
+def run(args):
+    if args.samples < BATCH_SIZE or args.repeats < 1:
+        raise ValueError(f"need --samples ≥ {BATCH_SIZE} and --repeats ≥ 1")
+    result = bench(args.samples, args.repeats)
+    print(json.dumps(result) if args.json else table(result, args))
+    return 0
+
+
+def table(result, args):
+    return "\n".join([
+        f"one epoch of softmax regression: {args.samples} random 28×28 images, "
+        f"batch {BATCH_SIZE}, lr {LR}; median of {args.repeats}",
+        f"  course pipeline (PIL + ToTensor + DataLoader)  {result['seed_pipeline_epoch_s']:8.3f} s",
+        f"  lab, torch.nn twin                             {result['nn_epoch_s']:8.3f} s",
+        f"  lab, manual twin                               {result['manual_epoch_s']:8.3f} s",
+        f"  speedup (course / nn)                          {result['speedup']:8.1f} ×",
+        f"  manual / nn                                    {result['manual_over_nn']:8.2f}",
+    ])

@@ -1,0 +1,73 @@
+"""Settings ⇄ URL query parameters: what a shared link carries, parsed with care.
+
+Nothing from a URL is evaluated: each value is parsed as the type its setting
+has and checked against the allowed choices; a bad one is reported and dropped.
+"""
+import math
+
+from lab.config import IMPLS, MAX_EPOCHS, MAX_SEED, REDUCTIONS
+from lab.params import INITS
+
+SHARED = ("dataset", "impl", "lr", "batch_size", "num_epochs", "seed", "init",
+          "reduction", "standardize")
+
+
+def to_params(config, defaults):
+    """The settings that differ from the page's defaults, as strings for the URL."""
+    params = {}
+    for name in SHARED:
+        value = getattr(config, name)
+        if value != getattr(defaults, name):
+            params[name] = _text(value)
+    return params
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def from_params(params, datasets, learning_rates, batch_sizes):
+    """(settings, problems): the valid settings in `params`, and a message per bad one."""
+    parsers = {
+        "dataset": lambda v: _choice(v, datasets),
+        "impl": lambda v: _choice(v, IMPLS),
+        "lr": lambda v: _nearest(float(v), learning_rates, log=True),
+        "batch_size": lambda v: _nearest(int(v), batch_sizes),
+        "num_epochs": lambda v: _bounded(int(v), 1, MAX_EPOCHS),
+        "seed": lambda v: _bounded(int(v), 0, MAX_SEED),
+        "init": lambda v: _choice(v, INITS),
+        "reduction": lambda v: _choice(v, REDUCTIONS),
+        "standardize": lambda v: {"true": True, "false": False, "1": True, "0": False}[v.lower()],
+    }
+    settings, problems = {}, []
+    for name, parse in parsers.items():
+        if name not in params:
+            continue
+        raw = params[name]
+        try:
+            settings[name] = parse(raw)
+        except (ValueError, KeyError, OverflowError):
+            problems.append(f"{name}={raw[:40]!r}")
+    return settings, problems
+
+
+def _choice(value, choices):
+    if value not in choices:
+        raise ValueError(value)
+    return value
+
+
+def _bounded(value, lo, hi):
+    if not lo <= value <= hi:
+        raise ValueError(value)
+    return value
+
+
+def _nearest(value, options, log=False):
+    """The option closest to `value` (on a log scale for learning rates)."""
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(value)
+    key = (lambda o: abs(math.log(o) - math.log(value))) if log else (lambda o: abs(o - value))
+    return min(options, key=key)
