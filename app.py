@@ -7,10 +7,10 @@ torch.set_num_threads(1)  # every session shares this process; on 2 cores one th
 st.set_page_config(page_title="Logistic Regression Lab", page_icon="📈", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/logistic.py", title="Logistic regression", icon="📈", url_path="logistic"),
-    st.Page("pages/losses.py", title="Losses and sigmoids", icon="📉", url_path="losses"),
-    st.Page("pages/tensors.py", title="Tensor basics", icon="🧮", url_path="tensors"),
+    st.Page("views/home.py", title="Home", icon="🏠", default=True),
+    st.Page("views/logistic.py", title="Logistic regression", icon="📈", url_path="logistic"),
+    st.Page("views/losses.py", title="Losses and sigmoids", icon="📉", url_path="losses"),
+    st.Page("views/tensors.py", title="Tensor basics", icon="🧮", url_path="tensors"),
 ]
 
 st.navigation(PAGES).run()

@@ -19,9 +19,9 @@ def bce_terms(y_hat, y):
     columns = {
         "y": y.tolist(),
         "ŷ": y_hat.tolist(),
-        "y·log ŷ": (y * log_p).tolist(),
-        "(1−y)·log(1−ŷ)": ((1 - y) * log_q).tolist(),
-        "loss": losses.tolist(),
+        "y·log ŷ": (y * log_p + 0.0).tolist(),  # + 0.0 turns 0·log ŷ = −0.0 into 0.0
+        "(1−y)·log(1−ŷ)": ((1 - y) * log_q + 0.0).tolist(),
+        "loss": (losses + 0.0).tolist(),
     }
     return columns, losses.mean().item()
 

@@ -1,4 +1,4 @@
-"""Layering rules: `lab/` is pure ML (no Streamlit, no UI); `ui/` never reaches into `pages/`."""
+"""Layering rules: `lab/` is pure ML (no Streamlit, no UI); `ui/` never reaches into `views/`."""
 import ast
 from pathlib import Path
 
@@ -34,7 +34,7 @@ def test_lab_exists():
 
 @pytest.mark.parametrize(
     ("package", "forbidden"),
-    [("lab", {"streamlit", "ui", "pages"}), ("ui", {"pages"})],
+    [("lab", {"streamlit", "ui", "pages", "views"}), ("ui", {"pages", "views"})],
 )
 def test_no_forbidden_imports(package, forbidden):
     assert violations(package, forbidden) == []

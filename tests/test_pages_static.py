@@ -41,12 +41,12 @@ def bce_results(at):
 
 @pytest.fixture()
 def losses():
-    return open_page("pages/losses.py")
+    return open_page("views/losses.py")
 
 
 @pytest.fixture()
 def tensors():
-    return open_page("pages/tensors.py")
+    return open_page("views/tensors.py")
 
 
 def test_losses_page_computes_the_slides_table(losses):

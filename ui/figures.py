@@ -1,41 +1,63 @@
-"""Plotly figure builders, sized and lettered for a projector."""
-import plotly.graph_objects as go
+"""Vega-Lite chart specs for the live view, sized and lettered for a projector.
+
+Why Vega-Lite and not plotly here: the spec of a live chart stays the same and
+only its named datasets change, so Streamlit updates the chart in place; a
+plotly chart is remounted on every redraw and flickers blank while training.
+"""
+import pandas as pd
 import torch
 
-FONT_SIZE = 16
-IMPL_DASH = {"manual": "solid", "nn": "dash"}
-SPLIT_COLOR = {"train": "#1f77b4", "test": "#ff7f0e"}
-CLASS_COLORS = ("#d62728", "#2ca02c")  # class 0 red, class 1 green
 MAX_POINTS = 400  # examples drawn at most in a scatter: enough to see, cheap to send
+HEIGHT = 360
+SPLIT_COLORS = {"domain": ["train", "test"], "range": ["#1f77b4", "#ff7f0e"]}
+CLASS_COLORS = ["#d62728", "#2ca02c"]  # class 0 red, class 1 green
+CONFIG = {
+    "axis": {"labelFontSize": 15, "titleFontSize": 17, "grid": True},
+    "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "bottom"},
+    "title": {"fontSize": 19, "anchor": "start"},
+}
 
 
-def _layout(fig, title, x_title, y_title, height=380):
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=FONT_SIZE + 2)),
-        font=dict(size=FONT_SIZE), height=height,
-        margin=dict(l=60, r=20, t=50, b=55),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
-        xaxis_title=x_title, yaxis_title=y_title, template="plotly_white")
-    return fig
+def _spec(title, layers, datasets, x_title, y_title, x_domain=None, y_domain=None):
+    x = {"title": x_title}
+    y = {"title": y_title}
+    if x_domain:
+        x["scale"] = {"domain": x_domain}
+    if y_domain:
+        y["scale"] = {"domain": y_domain}
+    for layer in layers:
+        enc = layer.setdefault("encoding", {})
+        if "x" in enc:
+            enc["x"].update({k: v for k, v in x.items() if k not in enc["x"]})
+        if "y" in enc:
+            enc["y"].update({k: v for k, v in y.items() if k not in enc["y"]})
+    return {"title": title, "height": HEIGHT, "layer": layers, "datasets": datasets,
+            "config": CONFIG}
 
 
 def curves(history, column, title, y_title):
-    """Train and test `column` ('loss' or 'acc') per epoch, one line per twin and split."""
-    fig = go.Figure()
+    """Train and test `column` ('loss' or 'acc') per epoch: one line per split and twin."""
+    rows = []
     for impl in history.rows:
         epochs, cols = history.series(impl)
         for split in ("train", "test"):
-            values = cols[f"{split}_{column}"]
-            if not values or values[-1] is None:
-                continue
-            name = f"{split} ({impl})" if len(history.rows) > 1 else split
-            fig.add_trace(go.Scatter(
-                x=epochs, y=values, name=name, mode="lines+markers" if len(epochs) < 30 else "lines",
-                line=dict(color=SPLIT_COLOR[split], dash=IMPL_DASH[impl], width=3)))
-    if not history.epochs and history.latest is None:
-        fig.add_annotation(text="Press Train or Step to start", showarrow=False,
-                           xref="paper", yref="paper", x=0.5, y=0.5, font=dict(size=FONT_SIZE + 2))
-    return _layout(fig, title, "epoch", y_title)
+            for epoch, value in zip(epochs, cols[f"{split}_{column}"]):
+                if value is not None:
+                    rows.append((epoch, value, split, impl))
+    data = pd.DataFrame(rows, columns=["epoch", "value", "split", "implementation"])
+    line = {
+        "data": {"name": "curves"},
+        "mark": {"type": "line", "strokeWidth": 3, "point": len(history) < 30},
+        "encoding": {
+            "x": {"field": "epoch", "type": "quantitative"},
+            "y": {"field": "value", "type": "quantitative", "scale": {"zero": False}},
+            "color": {"field": "split", "type": "nominal", "scale": SPLIT_COLORS,
+                      "title": None},
+            "strokeDash": {"field": "implementation", "type": "nominal",
+                           "scale": {"domain": ["manual", "nn"], "range": [[1, 0], [8, 5]]}},
+        },
+    }
+    return _spec(title, [line], {"curves": data}, "epoch", y_title)
 
 
 def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
@@ -45,18 +67,28 @@ def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
     grid = torch.linspace(lo, hi, 200).reshape(-1, 1)
     with torch.no_grad():
         p = model.forward(grid)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=grid[:, 0].tolist(), y=p.tolist(), name="P(y = 1 | x)",
-                             line=dict(width=4, color="#1f77b4")))
-    _data_points(fig, X[:, 0], y, y)
-    fig.add_hline(y=0.5, line=dict(color="gray", dash="dot"))
     w = model.params()["weight"].reshape(-1)[0].item()
     b = model.params()["bias"].reshape(-1)[0].item()
-    if w != 0 and lo <= -b / w <= hi:
-        fig.add_vline(x=-b / w, line=dict(color="black", dash="dash"),
-                      annotation_text=f"x = −b/w = {-b / w:.3f}", annotation_position="top left")
-    fig.update_yaxes(range=[-0.05, 1.05])
-    return _layout(fig, "Fitted sigmoid", feature_name, "P(pass)" if feature_name == "hours" else "P(y = 1)")
+    cross = [{"x": -b / w, "label": f"x = −b/w = {-b / w:.3f}"}] if w and lo <= -b / w <= hi else []
+    datasets = {
+        "curve": pd.DataFrame({"x": grid[:, 0].tolist(), "p": p.tolist()}),
+        "points": _points(X[:, 0], y, y),
+        "cross": pd.DataFrame(cross, columns=["x", "label"]),
+    }
+    layers = [
+        _curve_layer("curve", "x", "p"),
+        _points_layer(),
+        _half_rule(),
+        {"data": {"name": "cross"}, "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2},
+         "encoding": {"x": {"field": "x", "type": "quantitative"}}},
+        {"data": {"name": "cross"},
+         "mark": {"type": "text", "align": "left", "dx": 6, "y": 12, "fontSize": 16},
+         "encoding": {"x": {"field": "x", "type": "quantitative"},
+                      "text": {"field": "label"}}},
+    ]
+    y_title = "P(pass)" if feature_name == "hours" else "P(y = 1)"
+    return _spec("Fitted sigmoid", layers, datasets, feature_name, y_title,
+                 x_domain=[lo, hi], y_domain=[0, 1])
 
 
 def sigmoid_z(model, X, y):
@@ -65,45 +97,70 @@ def sigmoid_z(model, X, y):
     with torch.no_grad():
         z = model.logits(X)
         p = model.forward(X)
-    reach = max(6.0, z.abs().max().item() * 1.1) if len(z) else 6.0
-    reach = min(reach, 60.0)
-    grid = torch.linspace(-reach, reach, 300)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=grid.tolist(), y=torch.sigmoid(grid).tolist(), name="σ(z)",
-                             line=dict(width=4, color="#1f77b4")))
-    _data_points(fig, z, p, y)
-    fig.add_hline(y=0.5, line=dict(color="gray", dash="dot"))
-    fig.update_yaxes(range=[-0.05, 1.05])
-    return _layout(fig, "Every example on the sigmoid", "z = w·x + b", "ŷ = σ(z)")
+    reach = 6.0
+    grid = torch.linspace(-reach, reach, 200)
+    z = z.clamp(-reach, reach)  # far-out examples sit at the edge, on the flat part
+    datasets = {
+        "curve": pd.DataFrame({"x": grid.tolist(), "p": torch.sigmoid(grid).tolist()}),
+        "points": _points(z, p, y),
+    }
+    layers = [_curve_layer("curve", "x", "p"), _points_layer(), _half_rule()]
+    return _spec("Every example on the sigmoid", layers, datasets, "z = w·x + b", "ŷ = σ(z)",
+                 x_domain=[-reach, reach], y_domain=[0, 1])
 
 
 def decision_boundary(model, X, y, feature_names, true_params=None):
     """The two-feature data with the line w·x + b = 0 (and the true one, if known)."""
     X, y = X[:MAX_POINTS], y[:MAX_POINTS]
-    fig = go.Figure()
-    _data_points(fig, X[:, 0], X[:, 1], y)
-    x0 = torch.tensor([X[:, 0].min().item(), X[:, 0].max().item()])
-    lines = [("model: w·x + b = 0", model.params(), "black", "solid")]
+    x_lo, x_hi = X[:, 0].min().item(), X[:, 0].max().item()
+    y_lo, y_hi = X[:, 1].min().item(), X[:, 1].max().item()
+    lines = [("model", model.params())]
     if true_params:
-        lines.append(("true boundary", {k: torch.tensor(v) for k, v in true_params.items()},
-                      "gray", "dash"))
-    for name, p, color, dash in lines:
-        w = p["weight"].reshape(-1)
-        b = p["bias"].reshape(-1)[0]
+        lines.append(("true", {k: torch.tensor(v) for k, v in true_params.items()}))
+    rows = []
+    for name, p in lines:
+        w, b = p["weight"].reshape(-1), p["bias"].reshape(-1)[0]
         if abs(w[1].item()) > 1e-12:
-            x1 = -(w[0] * x0 + b) / w[1]
-            fig.add_trace(go.Scatter(x=x0.tolist(), y=x1.tolist(), mode="lines", name=name,
-                                     line=dict(color=color, dash=dash, width=3)))
-    pad = 0.1 * (X.max() - X.min()).item()
-    fig.update_xaxes(range=[X[:, 0].min().item() - pad, X[:, 0].max().item() + pad])
-    fig.update_yaxes(range=[X[:, 1].min().item() - pad, X[:, 1].max().item() + pad])
-    return _layout(fig, "Decision boundary", feature_names[0], feature_names[1])
+            for x0 in (x_lo, x_hi):
+                rows.append((name, x0, (-(w[0] * x0 + b) / w[1]).item()))
+    datasets = {"points": _points(X[:, 0], X[:, 1], y),
+                "lines": pd.DataFrame(rows, columns=["line", "x", "y"])}
+    layers = [
+        _points_layer(),
+        {"data": {"name": "lines"}, "mark": {"type": "line", "strokeWidth": 3, "clip": True},
+         "encoding": {
+             "x": {"field": "x", "type": "quantitative"},
+             "y": {"field": "y", "type": "quantitative"},
+             "detail": {"field": "line"},
+             "strokeDash": {"field": "line", "type": "nominal", "title": "w·x + b = 0",
+                            "scale": {"domain": ["model", "true"], "range": [[1, 0], [6, 4]]}},
+         }},
+    ]
+    return _spec("Decision boundary", layers, datasets, feature_names[0], feature_names[1],
+                 x_domain=[x_lo, x_hi], y_domain=[y_lo, y_hi])
 
 
-def _data_points(fig, xs, ys, labels):
-    for label, color in enumerate(CLASS_COLORS):
-        mask = labels == label
-        fig.add_trace(go.Scatter(
-            x=xs[mask].tolist(), y=ys[mask].tolist(), mode="markers", name=f"y = {label}",
-            marker=dict(size=11 if len(labels) < 50 else 7, color=color, opacity=0.8,
-                        line=dict(width=1, color="white"))))
+def _points(xs, ys, labels):
+    return pd.DataFrame({"x": xs.tolist(), "y": ys.tolist(),
+                         "class": [f"y = {int(v)}" for v in labels.tolist()]})
+
+
+def _curve_layer(name, x, y):
+    return {"data": {"name": name}, "mark": {"type": "line", "strokeWidth": 4, "color": "#1f77b4"},
+            "encoding": {"x": {"field": x, "type": "quantitative"},
+                         "y": {"field": y, "type": "quantitative"}}}
+
+
+def _points_layer():
+    return {"data": {"name": "points"},
+            "mark": {"type": "circle", "size": 90, "opacity": 0.8, "stroke": "white"},
+            "encoding": {"x": {"field": "x", "type": "quantitative"},
+                         "y": {"field": "y", "type": "quantitative"},
+                         "color": {"field": "class", "type": "nominal", "title": None,
+                                   "scale": {"domain": ["y = 0", "y = 1"],
+                                             "range": CLASS_COLORS}}}}
+
+
+def _half_rule():
+    return {"mark": {"type": "rule", "strokeDash": [2, 3], "color": "gray"},
+            "encoding": {"y": {"datum": 0.5, "type": "quantitative"}}}

@@ -9,7 +9,6 @@ Every training page uses it the same way:
 
 The run lives in st.session_state (one per user and page), never in a cache.
 """
-import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ import streamlit as st
 
 from lab.train import Diverged, EpochEnd, Run, Step, train, train_one_batch
 
-REDRAW_SECONDS = 0.25  # the eye sees no more; drawing each step would slow training 4×
+REDRAW_SECONDS = 0.25
 LOCK_WAIT_SECONDS = 10
 
 
@@ -187,12 +186,9 @@ class _Release:
         self.lock.release()
 
 
-_chart_ids = itertools.count()
-
-
-def chart(box, fig):
-    """Draw a plotly figure into a placeholder (a fresh key: the same figure may repeat)."""
-    box.plotly_chart(fig, key=f"chart-{next(_chart_ids)}", config={"displayModeBar": False})
+def chart(box, spec):
+    """Draw a Vega-Lite spec into a placeholder; redrawn, it updates in place."""
+    box.vega_lite_chart(spec=spec, width="stretch")
 
 
 def _untrained(run):

@@ -45,7 +45,8 @@ def sigmoids_figure(z, curves):
     fig = go.Figure()
     for name, values in curves.items():
         width = 5 if name.startswith("logistic") else 2.5
-        fig.add_scatter(x=z.tolist(), y=values.tolist(), mode="lines", name=name, line=dict(width=width))
+        fig.add_scatter(x=z.tolist(), y=values.tolist(), mode="lines", name=name,
+                        line=dict(width=width))
     fig.add_hline(y=0.5, line=dict(color="grey", dash="dash"))
     fig.update_xaxes(title_text="z = w·x + b")
     fig.update_yaxes(title_text="output in (0, 1)", range=[-0.02, 1.02])
@@ -57,7 +58,8 @@ def mse_vs_bce_figure(columns, z_mark=None):
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
         "the loss, for y = 1", "its gradient d loss / dz"))
     z = columns["z"]
-    pairs = (("MSE", "dMSE/dz", "#9467bd", "(σ(z) − 1)²"), ("BCE", "dBCE/dz", "#2ca02c", "−log σ(z)"))
+    pairs = (("MSE", "dMSE/dz", "#9467bd", "(σ(z) − 1)²"),
+             ("BCE", "dBCE/dz", "#2ca02c", "−log σ(z)"))
     for loss, grad, color, formula in pairs:
         fig.add_scatter(x=z, y=columns[loss], name=f"{loss}: {formula}", row=1, col=1,
                         mode="lines", line=dict(color=color, width=3), legendgroup=loss)

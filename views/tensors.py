@@ -8,7 +8,8 @@ from lab import tensors
 
 def show_tensor(name, t):
     """A tensor as PyTorch prints it, under its name and shape."""
-    st.markdown(f"**{name}** — shape `{list(t.shape)}`, dtype `{str(t.dtype).removeprefix('torch.')}`")
+    dtype = str(t.dtype).removeprefix("torch.")
+    st.markdown(f"**{name}** — shape `{list(t.shape)}`, dtype `{dtype}`")
     st.code(str(t), language=None)
 
 
@@ -70,7 +71,10 @@ if M is not None and N is not None:
         with col:
             show_outcome(outcome)
     in_place = outcomes[2]
-    if in_place.error and expanded.result is not None and expanded.result[0].shape != M.shape:
+    if expanded.error:
+        st.info(f"M {list(M.shape)} and N {list(N.shape)} cannot be broadcast: lined up from "
+                f"the right, each pair of sizes must be equal or one of them 1.")
+    elif in_place.error and expanded.result[0].shape != M.shape:
         st.info(f"Why `M.sub_(N)` fails: the trailing underscore means *in place* — the answer "
                 f"is written into M's own memory. M has shape `{list(M.shape)}`, the answer has "
                 f"the broadcast shape `{list(expanded.result[0].shape)}`, and an in-place "
@@ -88,7 +92,8 @@ st.header("2 · A matrix product with a transpose")
 st.write("P and Q are drawn from a normal distribution with mean 0 and standard deviation "
          "0.01. `Q.T` swaps Q's rows and columns, so `P @ Q.T` pairs every row of P with every "
          "row of Q: it needs P and Q to have the same number of columns.")
-st.latex(r"(P\,Q^\top)_{ij} = \sum_k P_{ik}\,Q_{jk} \qquad (a \times k)\,(k \times c) = (a \times c)")
+st.latex(r"(P\,Q^\top)_{ij} = \sum_k P_{ik}\,Q_{jk} \qquad "
+         r"(a \times k)\,(k \times c) = (a \times c)")
 cols = st.columns(5)
 p_rows = cols[0].number_input("P rows", 1, 8, 3, key="p_rows")
 p_cols = cols[1].number_input("P columns", 1, 8, 2, key="p_cols")
@@ -112,7 +117,8 @@ st.latex(r"y_3 = y_1 + y_2 = x^2 + x^3 \qquad \frac{dy_3}{dx} = 2x + 3x^2")
 x = st.columns(4)[0].number_input("x", -10.0, 10.0, 1.0, 0.5, key="x")
 tracked, cut = tensors.grad_y3(x), tensors.grad_y3_no_grad(x)
 c1, c2 = st.columns(2)
-for col, title, result in ((c1, "every step tracked", tracked), (c2, "x³ under torch.no_grad()", cut)):
+for col, title, result in ((c1, "every step tracked", tracked),
+                           (c2, "x³ under torch.no_grad()", cut)):
     with col:
         st.subheader(title)
         st.metric("dy3/dx (x.grad)", f"{result.grad:g}")

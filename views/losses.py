@@ -26,9 +26,10 @@ st.write("Edit y (0 or 1) or ŷ (between 0 and 1), add or delete rows: every num
          "`nn.BCELoss` does.")
 left, right = st.columns([2, 5], gap="large")
 with left:
+    number = st.column_config.NumberColumn
     edited = st.data_editor(SLIDES_ROWS, num_rows="dynamic", key="bce_rows", hide_index=False,
-                            column_config={"y": st.column_config.NumberColumn("y", step=1),
-                                           "ŷ": st.column_config.NumberColumn("ŷ", format="%.4f")})
+                            column_config={"y": number("y", step=1),
+                                           "ŷ": number("ŷ", format="%.4f")})
 ys, y_hats = (pd.to_numeric(edited[c], errors="coerce").astype(float).tolist() for c in ("y", "ŷ"))
 good, problems = explain.bce_row_problems(ys, y_hats, list(edited.index))
 valid = edited.loc[good].astype(float)
@@ -39,7 +40,7 @@ with left:
         st.warning(f"{problem} It is left out of the mean.", icon="✋")
 with right:
     if len(valid):
-        table = pd.DataFrame(columns, index=valid.index) + 0.0  # + 0.0: shows 0 · log ŷ = −0 as 0
+        table = pd.DataFrame(columns, index=valid.index)
         st.dataframe(table, column_config={c: st.column_config.NumberColumn(format="%.4f")
                                            for c in table.columns})
         st.metric(f"Mini-batch BCE: the mean of {len(valid)} rows", f"{mean:.4f}")

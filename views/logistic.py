@@ -43,7 +43,7 @@ left, right = st.columns(2)
 loss_box, acc_box = left.empty(), left.empty()
 fit_box, boundary_box = right.empty(), right.empty()
 st.subheader("BCE, worked through for the current batch")
-formula, table = st.columns([1, 2])
+formula, table = st.columns([2, 3])
 formula.latex(r"\ell_n=-\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
 formula.markdown("Each log is clamped at −100, as `nn.BCELoss` does, so ŷ = 0 or 1 costs "
                  "100 instead of infinity. The batch loss is the **mean** of ℓₙ "
