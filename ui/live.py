@@ -9,16 +9,25 @@ Every training page uses it the same way:
 
 The run lives in st.session_state (one per user and page), never in a cache.
 """
+import os
 import threading
 import time
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
 from lab.train import Diverged, EpochEnd, Run, Step, train, train_one_batch
 
-REDRAW_SECONDS = 0.25
+REDRAW_SECONDS = 0.25  # the eye sees no more; drawing each step would slow training 4×
 LOCK_WAIT_SECONDS = 10
+STEP_ROWS_KEPT = 256  # rows of the newest batch kept for the worked tables, never a whole set
+# Sessions training at once in this process. Each has a core's worth of work to do; on a
+# small box more at once only makes everyone slower, so the rest wait their turn.
+MAX_TRAINING = max(1, int(os.environ.get("LAB_MAX_TRAINING", "2")))
+_slots = threading.BoundedSemaphore(MAX_TRAINING)
+_waiting = [0]  # sessions queued for a slot right now (a list: shared and mutable)
+_waiting_lock = threading.Lock()
 
 
 @dataclass
@@ -135,22 +144,47 @@ class Panel:
 
     def _train_live(self, draw):
         s = self.state
-        with self._locked():
+        with self._locked(), self._training_slot():
             last_draw = time.monotonic()
-            for event in train(s.run, s.target_epochs):
-                self._note(event)
-                if time.monotonic() - last_draw >= REDRAW_SECONDS:
-                    self._draw(draw)  # st calls here raise Streamlit's stop if Stop was pressed
-                    last_draw = time.monotonic()
-                    if not s.running:
-                        break
+            try:
+                for event in train(s.run, s.target_epochs):
+                    self._note(event)
+                    if time.monotonic() - last_draw >= REDRAW_SECONDS:
+                        self._draw(draw)  # an st call raises Streamlit's stop on Stop or rerun
+                        last_draw = time.monotonic()
+                        if not s.running:
+                            break
+            except Exception as exc:  # noqa: BLE001 — report it; the session and run go on
+                s.message = ("error", f"Training stopped by an error: {type(exc).__name__}: "
+                             f"{exc}. The run so far is kept; Reset starts a new one.")
+                self._show_message()
             s.running = False
         self._draw(draw)
 
+    @contextmanager
+    def _training_slot(self):
+        """Hold one of the process-wide training slots, queueing (and saying so) for one."""
+        if not _slots.acquire(blocking=False):
+            with _waiting_lock:
+                _waiting[0] += 1
+            try:
+                while not _slots.acquire(timeout=0.5):
+                    # An st call each turn: Stop, or a closed tab, ends the wait here.
+                    self.status.markdown(
+                        f"⏳ **Queued**: {MAX_TRAINING} sessions are training on this server "
+                        f"and {_waiting[0]} waiting; yours starts when a slot frees up.")
+            finally:
+                with _waiting_lock:
+                    _waiting[0] -= 1
+        try:
+            yield
+        finally:
+            _slots.release()
+
     def _note(self, event):
         s = self.state
-        if isinstance(event, Step):
-            s.last_step = event
+        if isinstance(event, Step):  # keep a few rows, not a whole full-batch copy
+            s.last_step = replace(event, X=event.X[:STEP_ROWS_KEPT], y=event.y[:STEP_ROWS_KEPT])
         elif isinstance(event, Diverged):
             s.message = ("error", event.message)
             s.running = False
@@ -167,23 +201,16 @@ class Panel:
         self.status.markdown(f"**Epoch {run.epoch}** of {target}{batch} · {state}")
         draw(run, s.last_step)
 
+    @contextmanager
     def _locked(self):
         """The per-session lock: with fast reruns two script runs must not train one model."""
         lock = self.state.lock
         if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
             raise RuntimeError("the previous training run did not let go; press Reset")
-        return _Release(lock)
-
-
-class _Release:
-    def __init__(self, lock):
-        self.lock = lock
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.lock.release()
+        try:
+            yield
+        finally:
+            lock.release()
 
 
 def chart(box, spec):
