@@ -26,6 +26,7 @@ class Step:
     y: torch.Tensor          # (b,)
     losses: dict             # impl → batch loss, as the twin's reduction gives it
     param_gap: float | None  # both: largest |manual − nn| over every parameter
+    rows: int = 0            # examples in the batch (X may be cut short to keep memory)
 
 
 @dataclass
@@ -176,7 +177,7 @@ def _step(run, idx, num_batches):
     if gap is not None:
         run.max_param_gap = max(run.max_param_gap, gap)
         run._epoch_loss_gap = max(run._epoch_loss_gap, _spread(losses.values()))
-    return Step(run.epoch + 1, run.batch - 1, num_batches, X, y, losses, gap)
+    return Step(run.epoch + 1, run.batch - 1, num_batches, X, y, losses, gap, len(y))
 
 
 def _end_epoch(run):

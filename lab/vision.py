@@ -195,7 +195,7 @@ def _download(source, root, report):
         report(f"{source.title} is ready in {root}")
         return data
     finally:
-        pass
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _move_into_place(source, tmp, root):

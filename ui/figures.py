@@ -45,18 +45,20 @@ def curves(history, column, title, y_title):
                 if value is not None:
                     rows.append((epoch, value, split, impl))
     data = pd.DataFrame(rows, columns=["epoch", "value", "split", "implementation"])
-    line = {
-        "data": {"name": "curves"},
-        "mark": {"type": "line", "strokeWidth": 3, "point": len(history) < 30},
-        "encoding": {
-            "x": {"field": "epoch", "type": "quantitative"},
-            "y": {"field": "value", "type": "quantitative", "scale": {"zero": False}},
-            "color": {"field": "split", "type": "nominal", "scale": SPLIT_COLORS,
-                      "title": None},
-            "strokeDash": {"field": "implementation", "type": "nominal",
-                           "scale": {"domain": ["manual", "nn"], "range": [[1, 0], [8, 5]]}},
-        },
+    splits = [s for s in SPLIT_COLORS["domain"] if s in set(data["split"])] or ["train"]
+    colors = {"domain": splits, "range": SPLIT_COLORS["range"][:len(splits)]}
+    encoding = {
+        "x": {"field": "epoch", "type": "quantitative"},
+        "y": {"field": "value", "type": "quantitative", "scale": {"zero": False}},
+        "color": {"field": "split", "type": "nominal", "scale": colors, "title": None},
     }
+    if len(history.rows) > 1:  # both twins: solid manual, dashed nn
+        encoding["strokeDash"] = {"field": "implementation", "type": "nominal", "title": None,
+                                  "scale": {"domain": ["manual", "nn"],
+                                            "range": [[1, 0], [8, 5]]}}
+    line = {"data": {"name": "curves"},
+            "mark": {"type": "line", "strokeWidth": 3, "point": len(history) < 30},
+            "encoding": encoding}
     return _spec(title, [line], {"curves": data}, "epoch", y_title)
 
 
@@ -88,7 +90,7 @@ def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
     ]
     y_title = "P(pass)" if feature_name == "hours" else "P(y = 1)"
     return _spec("Fitted sigmoid", layers, datasets, feature_name, y_title,
-                 x_domain=[lo, hi], y_domain=[0, 1])
+                 x_domain=[lo, hi], y_domain=[-0.05, 1.05])
 
 
 def sigmoid_z(model, X, y):
@@ -106,7 +108,7 @@ def sigmoid_z(model, X, y):
     }
     layers = [_curve_layer("curve", "x", "p"), _points_layer(), _half_rule()]
     return _spec("Every example on the sigmoid", layers, datasets, "z = w·x + b", "ŷ = σ(z)",
-                 x_domain=[-reach, reach], y_domain=[0, 1])
+                 x_domain=[-reach, reach], y_domain=[-0.05, 1.05])
 
 
 def decision_boundary(model, X, y, feature_names, true_params=None):

@@ -80,7 +80,7 @@ def draw_table(model, step):
     names = data.feature_names if data.num_features <= 4 else []
     columns, mean = bce_table(model, X, y, names, max_rows=TABLE_ROWS)
     table_box.dataframe(pd.DataFrame(columns).style.format("{:.4f}"), hide_index=True)
-    size = min(panel.run.config.batch_size, len(data.y_train))
+    size = len(y) if step is None else step.rows
     over = "the batch" if len(y) == size else f"the first {len(y)} rows of the batch of {size}"
     shown = f"the first {TABLE_ROWS} shown" if len(y) > TABLE_ROWS else "all shown"
     mean_box.markdown(f"Mean over {over} ({shown}): **{mean:.4f}**, "
