@@ -24,3 +24,17 @@ def mse_surface(X, y, w_range, b_range=None, steps=101, b=0.0, reduction="mean")
 def _reduce(squared, reduction):
     """Mean or sum over the last axis, the examples."""
     return squared.sum(dim=-1) if reduction == "sum" else squared.mean(dim=-1)
+
+
+def mse_along(X, y, ws, bs, reduction="mean"):
+    """The MSE at each point (ws[k], bs[k]) of a path, shape (k,), for one feature."""
+    x = X.reshape(-1).float()                             # (n,)
+    y_hat = ws[:, None] * x + bs[:, None]                 # (k, n)
+    return _reduce((y_hat - y) ** 2, reduction)
+
+
+def least_squares(X, y):
+    """(w, b) of the best line through one-feature data: where the MSE is lowest."""
+    A = torch.cat([X.reshape(-1, 1).float(), torch.ones(len(y), 1)], dim=1)   # (n, 2)
+    w, b = torch.linalg.lstsq(A, y.reshape(-1, 1)).solution.reshape(-1).tolist()
+    return w, b

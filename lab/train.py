@@ -72,13 +72,16 @@ class Run:
         self.order = None         # the current epoch's batches of row indices
         self.diverged = None
         self.history = History()
+        self.lrs = [config.lr]    # every learning rate this run has trained with, in order
         both = len(self.models) == 2
         self.max_param_gap = 0.0 if both else None
         self.max_loss_gap = 0.0 if both else None
         self._epoch_loss_gap = 0.0
 
     def set_lr(self, lr):
-        """Change the learning rate of a run in progress."""
+        """Change the learning rate of a run in progress (remembered in `lrs`)."""
+        if lr != self.config.lr:
+            self.lrs.append(lr)
         self.config = validate(self.config.with_(lr=lr))
         for model in self.models.values():
             model.set_lr(lr)

@@ -22,6 +22,12 @@ def to_params(config, defaults):
     return params
 
 
+def all_params(config):
+    """Every shared setting as URL text: a preset link names them all, so it does not
+    depend on the defaults of the page it opens."""
+    return {name: _text(getattr(config, name)) for name in SHARED}
+
+
 def _text(value):
     if isinstance(value, bool):
         return "true" if value else "false"

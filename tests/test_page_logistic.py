@@ -96,7 +96,8 @@ def test_changing_the_learning_rate_keeps_the_run():
     at.button(key="logistic.train").click().run()
     run = panel(at).run
     at.select_slider(key="logistic.lr").set_value(0.5).run()
-    assert panel(at).run is run and run.config.lr == 0.5
+    at.button(key="logistic.train").click().run()  # continues, with the new rate
+    assert panel(at).run is run and run.config.lr == 0.5 and run.lrs == [0.01, 0.5]
     at.selectbox(key="logistic.dataset").set_value("iris").run()
     assert panel(at).run is run  # kept on screen until Train starts a new one
     assert any("Settings changed" in i.value for i in at.info)
@@ -166,3 +167,21 @@ def test_a_tampered_link_falls_back_with_a_notice():
 def test_a_preset_link_with_train_starts_training():
     at = open_link({"dataset": "iris", "num_epochs": "4", "batch_size": "16", "train": "1"})
     assert panel(at).run.epoch == 4 and "train" not in at.query_params
+
+
+def test_runs_are_kept_overlaid_and_deleted():
+    at = open_page()
+    at.number_input(key="logistic.num_epochs").set_value(5).run()
+    at.button(key="logistic.train").click().run()
+    at.select_slider(key="logistic.lr").set_value(0.1).run()
+    at.button(key="logistic.reset").click().run()
+    at.button(key="logistic.train").click().run()
+    records = at.session_state["lab.runs"]
+    assert [r.run.config.lr for r in records] == [0.01, 0.1]
+    overlay = chart_data(at, "Loss of the chosen runs")["runs"]
+    assert overlay["run"].nunique() == 2 and len(overlay) == 10
+    first = records[0].label
+    at.multiselect(key="logistic.delete_runs").set_value([first]).run()
+    at.button(key="logistic.delete").click().run()
+    assert [r.run.config.lr for r in at.session_state["lab.runs"]] == [0.1]
+    assert not at.exception

@@ -13,16 +13,17 @@ import pickle
 import struct
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from lab import vision
+from lab import imagefiles, vision
 from lab.config import RunConfig
 from lab.datasets import DATASETS, load
+from lab.imagefiles import CIFAR_FILES, IDX_FILES, DatasetUnavailable
 from lab.train import EpochEnd, Run, train
-from lab.vision import CIFAR_FILES, IDX_FILES, DatasetUnavailable
 
 SIZES = {"train": 20, "t10k": 6}
 
@@ -190,7 +191,7 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path, monkeypatch):
 
     def half_then_fail(url, download_root, filename=None, md5=None, **kwargs):
         name = filename.removesuffix(".gz")        # as torchvision would have unpacked it
-        (vision.Path(download_root) / name).write_bytes(idx_bytes(name, 20)[:100])
+        (Path(download_root) / name).write_bytes(idx_bytes(name, 20)[:100])
         raise urllib.error.URLError("connection reset")
 
     monkeypatch.setattr(mnist, "download_and_extract_archive", half_then_fail)
@@ -207,7 +208,7 @@ def test_completed_download_moves_into_place(tmp_path, monkeypatch):
         assert ".download-" in download_root       # never straight into the data directory
         name = filename.removesuffix(".gz")
         size = SIZES[name.split("-")[0]]
-        (vision.Path(download_root) / name).write_bytes(idx_bytes(name, size))
+        (Path(download_root) / name).write_bytes(idx_bytes(name, size))
 
     monkeypatch.setattr(mnist, "download_and_extract_archive", fetch)
     progress = []
@@ -221,16 +222,16 @@ def test_completed_download_moves_into_place(tmp_path, monkeypatch):
 
 def test_missing_files_without_download(tmp_path):
     with pytest.raises(DatasetUnavailable, match="4 of its files are missing"):
-        vision.load_images("mnist", tmp_path, download=False)
+        imagefiles.load_images("mnist", tmp_path, download=False)
 
 
 def test_data_dir_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("LAB_DATA_DIR", str(tmp_path / "env"))
-    assert vision.resolve_data_dir(tmp_path / "arg") == tmp_path / "arg"
-    assert vision.resolve_data_dir() == tmp_path / "env"
+    assert imagefiles.resolve_data_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert imagefiles.resolve_data_dir() == tmp_path / "env"
     monkeypatch.delenv("LAB_DATA_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert vision.resolve_data_dir() == tmp_path / "cache" / "logistic-regression-lab"
+    assert imagefiles.resolve_data_dir() == tmp_path / "cache" / "logistic-regression-lab"
 
 
 @pytest.mark.parametrize("name, folder", [("mnist-0v1", "MNIST"),

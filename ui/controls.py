@@ -21,11 +21,13 @@ def cached_dataset(name, seed, standardize):
     return load(name, seed=seed, standardize=standardize)
 
 
-def run_settings(page, model, datasets, defaults):
+def run_settings(page, model, datasets, defaults, omit=()):
     """Draw the settings widgets of `page`; return the RunConfig they describe.
 
     The settings that differ from `defaults` are kept in the URL, so a link
     opens the same page with the same settings (and `train=1` starts training).
+    `omit` may name "standardize": its widget is left out and the default kept
+    (one feature on a fixed scale, as in linear regression, has no use for it).
     """
     k = lambda name: f"{page}.{name}"  # noqa: E731 — widget keys, stable for presets and URLs
     for name, value in defaults.to_dict().items():
@@ -53,8 +55,10 @@ def run_settings(page, model, datasets, defaults):
                           format_func=INIT_LABELS.get)
     reduction = c[3].radio("Loss reduction", ["mean", "sum"], key=k("reduction"), **KEEP, horizontal=True,
                            help="sum is the slides' BCELoss(size_average=False).")
-    standardize = c[4].toggle("Standardize", key=k("standardize"), **KEEP,
-                              help="z-score each feature with the training split's mean and std.")
+    standardize = defaults.standardize
+    if "standardize" not in omit:
+        standardize = c[4].toggle("Standardize", key=k("standardize"), **KEEP,
+                                  help="z-score each feature with the training split's mean and std.")
     config = RunConfig(model=model, dataset=dataset, impl=impl, lr=lr, batch_size=batch_size,
                        num_epochs=int(num_epochs), seed=int(seed), init=init,
                        reduction=reduction, standardize=standardize)
@@ -86,6 +90,7 @@ DATASET_LABELS = {
     "iris": "iris: setosa vs versicolor (C2)",
     "synthetic": "synthetic 2-D (C3)",
     "breast-cancer": "breast cancer (30 features)",
+    "hours-points": "hours → points (C6)",
 }
 
 

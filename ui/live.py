@@ -67,8 +67,8 @@ class Panel:
         s = self.state
         if s.run is None or (_untrained(s.run) and structural(s.run.config) != structural(self.config)):
             s.run, s.last_step = Run(self.config, self.data), None
-        elif s.run.config.lr != self.config.lr:
-            s.run.set_lr(self.config.lr)  # a new learning rate applies from the next batch
+        elif s.running and s.run.config.lr != self.config.lr:
+            s.run.set_lr(self.config.lr)  # moved while training: applies from the next batch
 
     @property
     def run(self):

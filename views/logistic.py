@@ -7,7 +7,7 @@ from lab.explain import bce_table
 from lab.functions import BinaryCrossEntropy, bce, sigmoid
 from lab.logistic import LogisticManual, LogisticNN
 from lab.train import Run, train
-from ui import figures
+from ui import figures, runs
 from ui.controls import FULL_BATCH, available, cached_dataset, run_settings, show_source
 from ui.live import Panel, chart
 
@@ -114,6 +114,10 @@ def _named(weights, bias):
 
 
 panel.show(draw)
+runs.keep("logistic", panel.run)
+
+st.subheader("Runs in this session")
+runs.show("logistic")
 
 with st.expander("The code that is running", expanded=False):
     if "manual" in panel.run.models:

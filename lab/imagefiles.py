@@ -1,0 +1,174 @@
+"""The files behind the image datasets: where they live, fetching them, reading them.
+
+Files live in a data directory: the `data_dir` argument, else $LAB_DATA_DIR,
+else ~/.cache/logistic-regression-lab. A download goes to a temporary folder
+inside it and its files move into place only once all of them have been
+read back, so an interrupted download leaves nothing a later run trusts.
+torchvision's own checks find damaged files: a wrong IDX size or header, or
+a CIFAR batch whose md5 does not match.
+"""
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+ENV_VAR = "LAB_DATA_DIR"
+IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+CIFAR_FILES = tuple(f"data_batch_{i}" for i in range(1, 6)) + ("test_batch", "batches.meta")
+
+
+class DatasetUnavailable(ValueError):
+    """The files are missing, cannot be downloaded or are damaged; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where torchvision finds one dataset, and how a person can provide it."""
+
+    title: str           # as people write it
+    cls_name: str        # the torchvision.datasets class
+    folder: str          # where that class reads, under the data directory
+    files: tuple         # the files it reads there
+    image_shape: tuple   # (C, H, W)
+    download_size: str
+    how_to: str          # how to put the files in place by hand
+
+
+SOURCES = {
+    "mnist": Source(
+        "MNIST", "MNIST", "MNIST/raw", IDX_FILES, (1, 28, 28), "11 MB",
+        "download the four .gz files from https://ossci-datasets.s3.amazonaws.com/mnist/ "
+        "and gunzip them"),
+    "fashion-mnist": Source(
+        "Fashion-MNIST", "FashionMNIST", "FashionMNIST/raw", IDX_FILES, (1, 28, 28), "30 MB",
+        "download the four .gz files from "
+        "https://github.com/zalandoresearch/fashion-mnist (data/fashion) and gunzip them"),
+    "cifar10": Source(
+        "CIFAR-10", "CIFAR10", "cifar-10-batches-py", CIFAR_FILES, (3, 32, 32), "163 MB",
+        "download https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz and extract it "
+        "into the data directory"),
+}
+
+
+def resolve_data_dir(data_dir=None):
+    """The data directory: the argument, else $LAB_DATA_DIR, else a per-user cache."""
+    if data_dir:
+        return Path(data_dir).expanduser()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "logistic-regression-lab"
+
+
+def load_images(name, data_dir=None, download=True, progress=None):
+    """(train, test, class_names) of the named set; train and test are (X uint8 (n, C·H·W), y int64 (n,))."""
+    source, root = SOURCES[name], resolve_data_dir(data_dir)
+    report = progress or (lambda text: None)
+    missing = missing_files(source, root)
+    if missing and not download:
+        raise DatasetUnavailable(missing_message(source, root, missing))
+    if missing:
+        return _download(source, root, report)
+    report(f"Reading {source.title} from {root}")
+    return _read(source, root)
+
+
+def missing_files(source, root):
+    """The names of the files torchvision needs that are not in place."""
+    folder = root / source.folder
+    return [f for f in source.files if not (folder / f).is_file()]
+
+
+def _read(source, root):
+    """Both splits through the real torchvision class; a damaged file raises DatasetUnavailable."""
+    datasets = _torchvision_datasets()
+    cls = getattr(datasets, source.cls_name)
+    try:
+        train = cls(str(root), train=True, download=False)
+        test = cls(str(root), train=False, download=False)
+        splits = tuple(_as_tensors(split) for split in (train, test))
+    except Exception as exc:  # a failed shape check, header assertion, md5 or unpickling
+        raise DatasetUnavailable(damaged_message(source, root, exc)) from exc
+    classes = [c.split(" - ")[0] for c in train.classes]  # MNIST's "0 - zero" → "0"
+    return splits[0], splits[1], classes
+
+
+def _as_tensors(split):
+    """(X, y): images as uint8 rows (n, C·H·W), channels first; labels int64 (n,)."""
+    X = torch.as_tensor(split.data)            # (n, H, W), or (n, H, W, C) for CIFAR
+    if X.dim() == 4:
+        X = X.permute(0, 3, 1, 2)              # HWC → CHW, the order of image_shape
+    X = X.reshape(len(X), -1).contiguous()
+    y = torch.as_tensor(split.targets, dtype=torch.int64)
+    if len(X) != len(y):
+        raise ValueError(f"{len(X)} images but {len(y)} labels")
+    return X, y
+
+
+def _download(source, root, report):
+    """Download into a temporary folder, read it back, then move each file into place."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".download-", dir=root))
+    except OSError as exc:
+        raise DatasetUnavailable(download_message(source, root, exc)) from exc
+    try:
+        report(f"Downloading {source.title} (about {source.download_size}) into {root} …")
+        cls = getattr(_torchvision_datasets(), source.cls_name)
+        try:
+            cls(str(tmp), train=True, download=True)  # torchvision checks the archives' md5
+        except Exception as exc:  # offline, refused, cut short, bad checksum
+            raise DatasetUnavailable(download_message(source, root, exc)) from exc
+        report(f"Checking the {source.title} files …")
+        data = _read(source, tmp)
+        _move_into_place(source, tmp, root)
+        report(f"{source.title} is ready in {root}")
+        return data
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_into_place(source, tmp, root):
+    """Move the checked files from the temporary folder; os.replace is atomic per file."""
+    final = root / source.folder
+    final.mkdir(parents=True, exist_ok=True)
+    for name in source.files:
+        os.replace(tmp / source.folder / name, final / name)
+
+
+def _torchvision_datasets():
+    """torchvision.datasets, imported only when an image set is asked for."""
+    try:
+        import torchvision.datasets
+    except Exception as exc:  # missing, or a build that does not match torch
+        raise DatasetUnavailable(
+            f"the image datasets need torchvision, which could not be imported ({exc}); "
+            f"install the torchvision that matches torch (see requirements.txt)") from exc
+    return torchvision.datasets
+
+
+def _place_files(source, root, files):
+    return (f"put {', '.join(files)} in {root / source.folder} ({source.how_to}), "
+            f"or point --data-dir or ${ENV_VAR} at a directory that has them")
+
+
+def missing_message(source, root, missing):
+    return (f"{source.title} is not in {root}: {len(missing)} of its files are missing. "
+            f"To provide it, {_place_files(source, root, missing)}.")
+
+
+def download_message(source, root, exc):
+    reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+    return (f"Could not download {source.title} into {root} ({reason}). Without internet, "
+            f"{_place_files(source, root, source.files)}.")
+
+
+def damaged_message(source, root, exc):
+    reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+    return (f"The {source.title} files in {root / source.folder} are damaged or incomplete "
+            f"({reason}). Delete that folder to download them again, or replace them: "
+            f"{_place_files(source, root, source.files)}.")

@@ -1,0 +1,151 @@
+"""The Linear regression page (C6), driven through Streamlit's AppTest (no browser)."""
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab.datasets import load
+from lab.linear import LinearManual, set_params
+from lab.linear_trace import LinearTrace, sample_grads
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FIT = "The fitted line and the prediction"
+LANDSCAPE_W = "Loss against w (b held at its current value)"
+LANDSCAPE_WB = "Loss over (w, b) and the road of gradient descent"
+
+
+def open_page():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/linear.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def panel(at):
+    return at.session_state["linear.panel"]
+
+
+def trace(at):
+    return at.session_state["linear.trace"][1]
+
+
+def chart_data(at, title):
+    """The named datasets (as DataFrames) of the Vega-Lite chart with this title."""
+    for chart in at.get("vega_lite_chart"):
+        if json.loads(chart.proto.spec).get("title") == title:
+            return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                    for d in chart.proto.datasets}
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def set_widget(at, key, value):
+    widget = next(w for w in at.main if getattr(w, "key", None) == key)
+    widget.set_value(value)
+
+
+def grad_rows(at):
+    return at.dataframe[0].value
+
+
+def test_the_defaults_are_the_notes_nn_run_and_predict_8_at_4_hours():
+    at = open_page()
+    assert not any(getattr(w, "key", None) == "linear.standardize" for w in at.main)
+    at.button(key="linear.train").click().run()
+    assert not at.exception and not at.error
+    run = panel(at).run
+    config = run.config
+    assert (config.impl, config.lr, config.reduction, config.num_epochs) == ("nn", 0.01, "sum", 1000)
+    assert run.epoch == 1000
+    prediction = chart_data(at, FIT)["prediction"]
+    assert prediction["y"][0] == pytest.approx(8, abs=0.05)
+    assert prediction["label"][0].startswith("ŷ(4) = 7.99")
+    metric = next(m for m in at.metric if m.label.startswith("ŷ(4)"))
+    assert float(metric.value) == pytest.approx(8, abs=0.05)
+    loss = chart_data(at, "Loss per epoch (mean over the examples)")["curves"]
+    assert len(loss) == 1000 and loss["value"].iloc[-1] < 1e-5 < loss["value"].iloc[0]
+
+
+def test_the_landscape_shows_the_whole_road_to_the_best_fit():
+    at = open_page()
+    at.button(key="linear.train").click().run()
+    road = chart_data(at, LANDSCAPE_WB)
+    assert len(road["road"]) == 1001  # the start and every update
+    assert road["road"]["update"].is_monotonic_increasing
+    ends = road["ends"].set_index("point")
+    assert ends.loc["best fit", "w"] == pytest.approx(2, abs=1e-4)
+    assert ends.loc["now", "w"] == pytest.approx(2, abs=0.01)
+    assert len(road["cells"]) == 41 * 41
+    over_w = chart_data(at, LANDSCAPE_W)
+    assert over_w["path"]["loss"].iloc[0] > 40  # Σ(ŷ − y)² at the start
+    assert over_w["now"]["loss"][0] == pytest.approx(0, abs=1e-4)
+
+
+@pytest.mark.parametrize("impl", ["manual", "nn", "both"])
+def test_trains_with_every_implementation_and_the_grad_table_grows(impl):
+    at = open_page()
+    set_widget(at, "linear.impl", impl)
+    at.select_slider(key="linear.batch_size").set_value(1)
+    at.number_input(key="linear.num_epochs").set_value(2)
+    at.run()
+    assert at.info  # no update yet: the table says how to start
+    at.button(key="linear.step").click().run()
+    assert len(grad_rows(at)) == 1
+    at.button(key="linear.step").click().run()
+    assert len(grad_rows(at)) == 2
+    at.button(key="linear.train").click().run()
+    assert not at.exception and not at.error
+    run = panel(at).run
+    assert run.epoch == 2 and set(run.models) == ({"manual", "nn"} if impl == "both" else {impl})
+    rows = grad_rows(at)
+    assert len(rows) == 6 and list(rows["update"]) == [6, 5, 4, 3, 2, 1]  # newest first
+    assert sorted(rows["x"][:3]) == [1.0, 2.0, 3.0]
+    if impl == "both":
+        assert run.max_param_gap < 1e-5
+        assert any("largest parameter gap" in c.value for c in at.caption)
+
+
+def test_the_grad_table_is_what_the_notes_loop_prints():
+    """Per-sample rows at the (w, b) each sample saw agree with the manual twin's own grads."""
+    at = open_page()
+    set_widget(at, "linear.impl", "manual")
+    at.select_slider(key="linear.batch_size").set_value(1)
+    at.number_input(key="linear.num_epochs").set_value(3)
+    at.run()
+    at.button(key="linear.train").click().run()
+    data = load("hours-points")
+    rows = grad_rows(at).iloc[::-1]  # oldest first
+    for _, row in rows.iterrows():
+        model = set_params(LinearManual(1, 0.01, "sum"), row["w before"], row["b before"])
+        model.loss(data.X_train.new_tensor([[row["x"]]]),
+                   data.y_train.new_tensor([row["y"]])).backward()
+        assert row["∂ℓ/∂w = 2x(ŷ − y)"] == pytest.approx(model.w.grad.item(), rel=1e-5)
+        assert row["∂ℓ/∂b = 2(ŷ − y)"] == pytest.approx(model.b.grad.item(), rel=1e-5)
+    # each row's update, w − lr·∂ℓ/∂w, is the next row's "w before": no update is missed
+    w, grad = list(rows["w before"]), list(rows["∂ℓ/∂w = 2x(ŷ − y)"])
+    assert len(w) == 9 == trace(at).updates
+    for k in range(8):
+        assert w[k + 1] == pytest.approx(w[k] - 0.01 * grad[k], rel=1e-5)
+
+
+def test_reset_starts_a_new_road():
+    at = open_page()
+    at.button(key="linear.step").click().run()
+    assert trace(at).updates == 1 and len(trace(at).path) == 2
+    at.button(key="linear.reset").click().run()
+    assert trace(at).updates == 0 and not at.dataframe
+    assert chart_data(at, LANDSCAPE_WB)["road"].shape[0] == 1
+
+
+def test_trace_keeps_the_start_and_stays_bounded():
+    import torch
+
+    t = LinearTrace(0.0, 0.0)
+    for k in range(1, 5001):
+        t.record(1, torch.tensor([[1.0]]), torch.tensor([2.0]), float(k), 0.0)
+    updates, ws, _ = t.road()
+    assert len(t.path) <= 2001 and len(t.samples) == 200
+    assert updates[0] == 0 and updates[-1] == 5000 and ws[-1].item() == 5000.0
+    assert sample_grads([]) == []

@@ -1,0 +1,136 @@
+"""The session's runs: every trained run is kept with its settings, to overlay, export or delete."""
+import io
+import itertools
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from ui.live import chart
+
+MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
+_ids = itertools.count(1)
+
+
+@dataclass
+class RunRecord:
+    id: int
+    page: str
+    run: object  # lab.train.Run, kept whole: its history, parameters and settings
+
+    @property
+    def label(self):
+        c = self.run.config
+        batch = "full" if c.batch_size >= len(self.run.data.y_train) else c.batch_size
+        lrs = "→".join(f"{lr:g}" for lr in self.run.lrs)
+        return (f"#{self.id} {c.dataset} · {c.impl} · lr {lrs} · batch {batch} · "
+                f"{c.reduction} · seed {c.seed}")
+
+
+def _records():
+    return st.session_state.setdefault("lab.runs", [])
+
+
+def keep(page, run):
+    """Remember `run` (once) as one of this session's runs."""
+    records = _records()
+    if any(r.run is run for r in records):
+        return
+    records.append(RunRecord(next(_ids), page, run))
+    del records[:-MAX_RUNS]
+
+
+def show(page):
+    """The runs section: a table, an overlay of chosen runs' curves, export and delete."""
+    records = [r for r in _records() if r.page == page and r.run.epoch > 0]
+    if not records:
+        st.caption("Runs you train appear here, to compare and export.")
+        return
+    labels = {r.label: r for r in records}
+    st.dataframe(pd.DataFrame([_summary(r) for r in records]), hide_index=True)
+    chosen = st.multiselect("Overlay the curves of", list(labels), default=list(labels)[-2:],
+                            key=f"{page}.overlay.{records[-1].id}")  # a new run: new defaults
+    if chosen:
+        chart(st.empty(), overlay_spec([labels[c] for c in chosen]))
+    export, delete = st.columns([3, 1])
+    which = export.selectbox("Export a run", list(labels), index=len(labels) - 1,
+                             key=f"{page}.export_run")
+    _downloads(export, labels[which])
+    gone = delete.multiselect("Delete runs", list(labels), key=f"{page}.delete_runs")
+    if delete.button("Delete", key=f"{page}.delete", disabled=not gone):
+        keep_ids = {labels[g].id for g in gone}
+        st.session_state["lab.runs"] = [r for r in _records() if r.id not in keep_ids]
+        st.rerun()
+
+
+def _summary(record):
+    run = record.run
+    impl = next(iter(run.models))
+    last = run.history.latest.metrics[impl]
+    return {"run": record.label, "epochs": run.epoch, "train loss": last.train_loss,
+            "train acc": last.train_acc, "test loss": last.test_loss, "test acc": last.test_acc}
+
+
+def overlay_spec(records):
+    rows = []
+    for r in records:
+        impl = next(iter(r.run.models))
+        epochs, cols = r.run.history.series(impl)
+        rows += [(r.label, e, v, "train") for e, v in zip(epochs, cols["train_loss"])]
+        rows += [(r.label, e, v, "test") for e, v in zip(epochs, cols["test_loss"]) if v is not None]
+    data = pd.DataFrame(rows, columns=["run", "epoch", "loss", "split"])
+    return {
+        "title": "Loss of the chosen runs", "height": 380,
+        "datasets": {"runs": data},
+        "layer": [{"data": {"name": "runs"}, "mark": {"type": "line", "strokeWidth": 3},
+                   "encoding": {
+                       "x": {"field": "epoch", "type": "quantitative"},
+                       "y": {"field": "loss", "type": "quantitative", "title": "mean loss"},
+                       "color": {"field": "run", "type": "nominal", "title": None,
+                                 "legend": {"orient": "bottom", "columns": 1, "labelLimit": 600}},
+                       "strokeDash": {"field": "split", "type": "nominal", "title": None,
+                                      "scale": {"domain": ["train", "test"],
+                                                "range": [[1, 0], [6, 4]]}}}}],
+        "config": {"axis": {"labelFontSize": 15, "titleFontSize": 17},
+                   "legend": {"labelFontSize": 14}, "title": {"fontSize": 19, "anchor": "start"}},
+    }
+
+
+def metrics_csv(run):
+    """One row per recorded epoch and twin: the numbers behind the curves."""
+    frames = []
+    for impl in run.models:
+        epochs, cols = run.history.series(impl)
+        frames.append(pd.DataFrame({"impl": impl, "epoch": epochs, **cols}))
+    return pd.concat(frames).to_csv(index=False)
+
+
+def params_bytes(run):
+    """The parameters of every twin as a torch.save file ({impl: state_dict})."""
+    buffer = io.BytesIO()
+    torch.save({impl: {k: v.clone() for k, v in run.params(impl).items()} for impl in run.models},
+               buffer)
+    return buffer.getvalue()
+
+
+def _downloads(box, record):
+    run, stem = record.run, f"run{record.id}-{record.run.config.dataset}"
+    c = box.columns(3)
+    c[0].download_button("Metrics (CSV)", lambda: metrics_csv(run), f"{stem}-metrics.csv",
+                         "text/csv", key=f"{record.page}.dl_csv", on_click="ignore")
+    c[1].download_button("Parameters (.pt)", lambda: params_bytes(run), f"{stem}-params.pt",
+                         "application/octet-stream", key=f"{record.page}.dl_pt",
+                         on_click="ignore")
+    script = _script(run)
+    if script:
+        c[2].download_button("Script (.py)", script, f"{stem}.py", "text/x-python",
+                             key=f"{record.page}.dl_py", on_click="ignore")
+
+
+def _script(run):
+    try:
+        from lab.export import export_script
+    except ImportError:  # the exporter arrives with a later change
+        return None
+    return export_script(run.config)

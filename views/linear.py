@@ -1,0 +1,145 @@
+"""Linear regression (C6): the line moving, the loss landscape, the grads sample by sample."""
+import pandas as pd
+import streamlit as st
+
+from lab.config import RunConfig
+from lab.functions import mse
+from lab.landscape import least_squares, mse_along, mse_surface
+from lab.linear import LinearManual, LinearNN, predict
+from lab.linear_trace import LinearTrace, sample_grads
+from lab.params import initial_params
+from lab.train import Run, Step, train
+from ui import figures, linear_figures
+from ui.controls import FULL_BATCH, cached_dataset, run_settings, show_source
+from ui.live import Panel, chart
+
+X_NEW = 4.0  # the notes' question: how many points after 4 hours?
+DEFAULTS = RunConfig(model="linear", dataset="hours-points", impl="nn", lr=0.01,
+                     batch_size=FULL_BATCH, num_epochs=1000, reduction="sum")  # the notes' nn run
+GRID = 41  # cells per side of the (w, b) heatmap
+LOSS_TITLES = {"sum": "loss Σ(ŷ − y)²", "mean": "loss: mean of (ŷ − y)²"}
+
+st.title("Linear regression")
+st.markdown(
+    "The revision before logistic regression: fit a line **ŷ = w·x + b** to three points "
+    "(hours studied → points) by gradient descent on the squared error, then answer the "
+    "notes' question: *how many points after 4 hours?* Every batch runs the course's four "
+    "steps: *forward* (ŷ), *loss* (MSE), *backward* (autograd fills `w.grad`, `b.grad`), "
+    "*update* (w ← w − lr·∂L/∂w).")
+st.latex(r"\hat y=w\,x+b\qquad L=\sum_{n}(\hat y_n-y_n)^2\ \ (\text{sum; mean: }\tfrac1N\sum)"
+         r"\qquad \frac{\partial \ell_n}{\partial w}=2x_n(\hat y_n-y_n),\ "
+         r"\frac{\partial \ell_n}{\partial b}=2(\hat y_n-y_n)")
+
+config = run_settings("linear", "linear", ["hours-points"], DEFAULTS, omit=("standardize",))
+data = cached_dataset(config.dataset, config.seed, config.standardize)
+X, y = data.X_train, data.y_train
+st.caption("Tip: with the sum and the full batch, learning rates above about 0.06 overshoot "
+           "the valley and diverge; 0.01 walks down it slowly. Batch size 1 is the notes' "
+           "manual loop, one sample per update.")
+
+
+def current(run):
+    """(w, b) of the first twin (in lockstep both agree), as floats."""
+    p = run.params(next(iter(run.models)))
+    return p["weight"].item(), p["bias"].item()
+
+
+def trace_of(run):
+    """This run's trace; a new run starts one from its initial parameters."""
+    kept = st.session_state.get("linear.trace")
+    if kept is None or kept[0] is not run:
+        start = current(run)
+        if run.epoch == 0 and run.batch <= 1:  # not trained yet, or just after its first update
+            W, b = initial_params(1, 1, run.config.init, run.config.seed)  # as the twins start
+            start = (W.item(), b.item())
+        kept = (run, LinearTrace(*start))
+        st.session_state["linear.trace"] = kept
+    return kept[1]
+
+
+class TracedPanel(Panel):
+    """The live panel that also notes every update, for the road and the grad table."""
+
+    def _note(self, event):
+        super()._note(event)
+        if isinstance(event, Step):
+            trace_of(self.run).record(event.epoch, event.X, event.y, *current(self.run))
+
+
+panel = TracedPanel("linear", config, data)
+panel.buttons()
+w_box, b_box, pred_box = (c.empty() for c in st.columns(3))
+gap_box = st.empty()
+left, right = st.columns(2)
+fit_box, loss_box = left.empty(), right.empty()
+w_curve_box, surface_box = left.empty(), right.empty()
+st.subheader("The gradients, sample by sample")
+st.markdown("As the notes print `grad: x y w.grad`: each sample's loss ℓ = (ŷ − y)² and its "
+            "gradients at the (w, b) it saw, newest first. An update moves (w, b) by −lr "
+            "times the **sum** of its rows (or their **mean**, with mean reduction).")
+grads_box = st.empty()
+
+
+def draw(run, step):
+    w, b = current(run)
+    w_box.metric("w", f"{w:.4f}")
+    b_box.metric("b", f"{b:.4f}")
+    y_new = predict(run.models[next(iter(run.models))], X_NEW)
+    pred_box.metric(f"ŷ({X_NEW:g}) = {X_NEW:g}·w + b", f"{y_new:.4f}",
+                    delta=f"{y_new - 2 * X_NEW:+.4f} from {2 * X_NEW:g}", delta_color="off")
+    if run.max_param_gap is not None:
+        gap_box.caption(f"manual and torch.nn in lockstep: largest parameter gap so far "
+                        f"{run.max_param_gap:.2e}")
+    chart(fit_box, linear_figures.fit_line(w, b, X, y, X_NEW))
+    chart(loss_box, figures.curves(run.history, "loss", "Loss per epoch (mean over the "
+                                   "examples)", "MSE"))
+    trace = trace_of(run)
+    draw_landscape(run.config.reduction, trace.road())
+    draw_grads(trace)
+
+
+def draw_landscape(reduction, road):
+    updates, ws, bs = road
+    best = least_squares(X, y)
+    w_range, b_range = span(ws, best[0]), span(bs, best[1])
+    losses = mse_along(X, y, ws, bs, reduction)
+    w_grid, curve = mse_surface(X, y, w_range, b=bs[-1].item(), reduction=reduction)
+    chart(w_curve_box, linear_figures.loss_over_w(
+        w_grid, curve, (updates, ws, losses), (ws[-1].item(), losses[-1].item()),
+        LOSS_TITLES[reduction]))
+    w_grid, b_grid, grid = mse_surface(X, y, w_range, b_range, steps=GRID, reduction=reduction)
+    chart(surface_box, linear_figures.loss_surface(w_grid, b_grid, grid, road, best,
+                                                   LOSS_TITLES[reduction]))
+
+
+def span(values, best):
+    """A range holding every value and the best one, with a margin."""
+    lo, hi = min(values.min().item(), best), max(values.max().item(), best)
+    margin = max(0.5, 0.15 * (hi - lo))
+    return lo - margin, hi + margin
+
+
+def draw_grads(trace):
+    rows = sample_grads(trace.samples)[::-1]
+    if not rows:
+        grads_box.info("Press **Step** or **Train**: each update adds its samples here.")
+        return
+    table = pd.DataFrame(rows).rename(columns=GRAD_COLUMNS)
+    grads_box.dataframe(table.style.format("{:.5g}"), hide_index=True, height=320)
+
+
+GRAD_COLUMNS = {"ŷ": "ŷ = w·x + b", "loss": "ℓ = (ŷ − y)²",
+                "grad_w": "∂ℓ/∂w = 2x(ŷ − y)", "grad_b": "∂ℓ/∂b = 2(ŷ − y)",
+                "w": "w before", "b": "b before"}
+
+panel.show(draw)
+
+with st.expander("The code that is running", expanded=False):
+    if "manual" in panel.run.models:
+        st.markdown("**manual** — plain tensors, hand-written MSE and SGD:")
+        show_source(LinearManual, mse)
+    if "nn" in panel.run.models:
+        st.markdown("**torch.nn** — `nn.Linear`, `nn.MSELoss`, `optim.SGD`:")
+        show_source(LinearNN)
+    st.markdown("**The grads table**, by autograd, and **the training loop**:")
+    show_source(sample_grads, train, Run.batches)
