@@ -50,3 +50,19 @@ class History:
             for c in COLUMNS:
                 cols[c].append(getattr(self.latest.metrics[impl], c))
         return epochs, cols
+
+
+class ParamPath:
+    """The (w, b) a two-parameter model visits, one point per update, thinned like History."""
+
+    def __init__(self, max_points=2000):
+        self.max_points = max_points
+        self.stride = 1
+        self.points = []  # (update number, w, b)
+
+    def append(self, step, w, b):
+        if step % self.stride == 0:
+            self.points.append((step, w, b))
+        if len(self.points) > self.max_points:
+            self.stride *= 2
+            self.points = [p for p in self.points if p[0] % self.stride == 0]

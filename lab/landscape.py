@@ -38,3 +38,33 @@ def least_squares(X, y):
     A = torch.cat([X.reshape(-1, 1).float(), torch.ones(len(y), 1)], dim=1)   # (n, 2)
     w, b = torch.linalg.lstsq(A, y.reshape(-1, 1)).solution.reshape(-1).tolist()
     return w, b
+
+
+def bce_surface(X, y, w_range, b_range, steps=61, reduction="mean"):
+    """(ws, bs, losses): the BCE of ŷ = σ(x·w + b) on a grid, losses[j, i] at (ws[i], bs[j])."""
+    from lab.functions import bce_per_example, sigmoid
+
+    x = X.reshape(-1).float()                             # (n,)
+    ws = torch.linspace(w_range[0], w_range[1], steps)    # (steps,)
+    bs = torch.linspace(b_range[0], b_range[1], steps)
+    z = ws[None, :, None] * x + bs[:, None, None]         # (steps_b, steps_w, n)
+    losses = bce_per_example(sigmoid(z), y.expand_as(z))
+    return ws, bs, _reduce(losses, reduction)
+
+
+def loss_along_line(model, X, y, start, end, ts):
+    """The mean loss at start + t·(end − start) for each t, on a copy of `model`.
+
+    For models with many parameters: the loss on the straight line from the
+    initial to the current parameters (t = 0 and t = 1) and a little beyond.
+    """
+    import copy
+
+    probe = copy.deepcopy(model)
+    losses = []
+    with torch.no_grad():
+        for t in ts:
+            for k, p in probe.params().items():
+                p.copy_(start[k] + t * (end[k] - start[k]))
+            losses.append(probe.loss(X, y, reduction="mean").item())
+    return losses

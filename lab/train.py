@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from lab.config import validate
-from lab.history import History
+from lab.history import History, ParamPath
 from lab.models import FAMILIES, make_model, num_correct
 
 EVAL_CHUNK = 2048  # rows scored at once: a float copy small enough to stay in cache
@@ -72,6 +72,12 @@ class Run:
         self.order = None         # the current epoch's batches of row indices
         self.diverged = None
         self.history = History()
+        self.updates = 0          # mini-batch updates done
+        first = next(iter(self.models.values()))
+        self.initial = {k: v.clone() for k, v in first.params().items()}
+        self.path = ParamPath() if _num_params(first) == 2 else None  # for the loss landscape
+        if self.path:
+            self.path.append(0, *_flat(first))
         self.lrs = [config.lr]    # every learning rate this run has trained with, in order
         both = len(self.models) == 2
         self.max_param_gap = 0.0 if both else None
@@ -176,6 +182,9 @@ def _step(run, idx, num_batches):
                                 divergence_message(run, losses[bad[0]]))
         return run.diverged
     run.batch += 1
+    run.updates += 1
+    if run.path:
+        run.path.append(run.updates, *_flat(next(iter(run.models.values()))))
     gap = run.param_gap()
     if gap is not None:
         run.max_param_gap = max(run.max_param_gap, gap)
@@ -208,6 +217,14 @@ def divergence_message(run, loss):
             f"numbers overflow float32. Lower the learning rate (or use mean reduction, "
             f"or standardize the features) and press Train to continue from the last good "
             f"parameters.")
+
+
+def _num_params(model):
+    return sum(v.numel() for v in model.params().values())
+
+
+def _flat(model):
+    return torch.cat([v.reshape(-1) for v in model.params().values()]).tolist()
 
 
 def _finite(params):

@@ -166,3 +166,57 @@ def _points_layer():
 def _half_rule():
     return {"mark": {"type": "rule", "strokeDash": [2, 3], "color": "gray"},
             "encoding": {"y": {"datum": 0.5, "type": "quantitative"}}}
+
+
+def landscape(ws, bs, losses, path, title, x_title="w", y_title="b"):
+    """The loss over (w, b) as a heat map, with the path of the updates and where it is now."""
+    dw, db = (ws[1] - ws[0]).item() / 2, (bs[1] - bs[0]).item() / 2
+    W, B = torch.meshgrid(ws, bs, indexing="xy")              # (steps_b, steps_w) each
+    grid = pd.DataFrame({"w0": (W - dw).reshape(-1).tolist(), "w1": (W + dw).reshape(-1).tolist(),
+                         "b0": (B - db).reshape(-1).tolist(), "b1": (B + db).reshape(-1).tolist(),
+                         "loss": losses.reshape(-1).tolist()})
+    steps = pd.DataFrame(path, columns=["update", "w", "b"])
+    layers = [
+        {"data": {"name": "grid"}, "mark": {"type": "rect"},
+         "encoding": {"x": {"field": "w0", "type": "quantitative", "bin": "binned"},
+                      "x2": {"field": "w1"},
+                      "y": {"field": "b0", "type": "quantitative", "bin": "binned"},
+                      "y2": {"field": "b1"},
+                      "color": {"field": "loss", "type": "quantitative", "title": "loss",
+                                "scale": {"type": "log", "scheme": "viridis", "reverse": True}}}},
+        {"data": {"name": "path"}, "mark": {"type": "line", "color": "white", "strokeWidth": 3,
+                                             "point": {"color": "white", "size": 20}},
+         "encoding": {"x": {"field": "w", "type": "quantitative"},
+                      "y": {"field": "b", "type": "quantitative"},
+                      "order": {"field": "update"}}},
+        {"data": {"name": "path"}, "transform": [{"window": [{"op": "rank", "as": "r"}],
+                                                  "sort": [{"field": "update", "order": "descending"}]},
+                                                 {"filter": "datum.r == 1"}],
+         "mark": {"type": "point", "shape": "diamond", "size": 250, "filled": True,
+                  "color": "#d62728", "stroke": "white"},
+         "encoding": {"x": {"field": "w", "type": "quantitative"},
+                      "y": {"field": "b", "type": "quantitative"}}},
+    ]
+    spec = _spec(title, layers, {"grid": grid, "path": steps}, x_title, y_title,
+                 x_domain=[ws[0].item() - dw, ws[-1].item() + dw],
+                 y_domain=[bs[0].item() - db, bs[-1].item() + db])
+    spec["config"] = {**CONFIG, "legend": {**CONFIG["legend"], "orient": "right"}}
+    return spec
+
+
+def profile(ts, losses, title):
+    """The loss along the straight line from the initial (t = 0) to the current (t = 1) parameters."""
+    data = pd.DataFrame({"t": list(ts), "loss": losses})
+    marks = pd.DataFrame({"t": [0.0, 1.0], "label": ["initial", "now"]})
+    layers = [
+        {"data": {"name": "line"}, "mark": {"type": "line", "strokeWidth": 4},
+         "encoding": {"x": {"field": "t", "type": "quantitative"},
+                      "y": {"field": "loss", "type": "quantitative"}}},
+        {"data": {"name": "marks"}, "mark": {"type": "rule", "strokeDash": [6, 4]},
+         "encoding": {"x": {"field": "t", "type": "quantitative"}}},
+        {"data": {"name": "marks"}, "mark": {"type": "text", "dy": -8, "y": 0, "fontSize": 15,
+                                              "baseline": "top", "dx": 4, "align": "left"},
+         "encoding": {"x": {"field": "t", "type": "quantitative"}, "text": {"field": "label"}}},
+    ]
+    return _spec(title, layers, {"line": data, "marks": marks},
+                 "t: parameters = initial + t·(now − initial)", "mean loss")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.config import RunConfig
 from lab.explain import bce_table
+from lab.landscape import bce_surface, loss_along_line
 from lab.functions import BinaryCrossEntropy, bce, sigmoid
 from lab.logistic import LogisticManual, LogisticNN
 from lab.train import Run, train
@@ -50,7 +51,11 @@ formula.markdown("Each log is clamped at −100, as `nn.BCELoss` does, so ŷ = 0
                  "(or the **sum**, the slides' `size_average=False`).")
 table_box, mean_box = table.empty(), table.empty()
 st.subheader("Parameters")
-params_box = st.empty()
+params_box, note_box = st.empty(), st.empty()
+st.subheader("Loss landscape")
+batch_surface = st.toggle("Show the current mini-batch's surface (where SGD's noise comes from)",
+                          key="logistic.batch_surface")
+landscape_box = st.empty()
 
 
 def draw(run, step):
@@ -69,6 +74,43 @@ def draw(run, step):
                                                       data.true_params))
     draw_table(model, step)
     params_box.dataframe(params_frame(run), hide_index=True)
+    draw_notes(run, model)
+    draw_landscape(run, model, step)
+
+
+def draw_notes(run, model):
+    last = run.history.latest
+    if last and last.metrics[next(iter(run.models))].train_acc == 1.0:
+        size = model.params()["weight"].norm().item()
+        note_box.info(f"Every training example is now on the right side of the boundary: the data "
+                      f"is linearly separable. From here the loss can only fall by making the "
+                      f"weights larger (‖w‖ = {size:.3g} now), so they grow without bound and "
+                      f"the loss creeps toward 0 without reaching it.")
+    else:
+        note_box.empty()
+
+
+def draw_landscape(run, model, step):
+    use_batch = batch_surface and step is not None
+    X = step.X if use_batch else data.features(data.X_train[:1000])
+    y = step.y if use_batch else data.y_train[:1000]
+    where = "this mini-batch" if use_batch else "the training set"
+    if run.path is not None:  # two parameters, w and b: the whole surface
+        _, ws, bs = zip(*run.path.points)
+        ws, bs, losses = bce_surface(X, y, _span(ws), _span(bs), reduction="mean")
+        chart(landscape_box, figures.landscape(
+            ws, bs, losses, run.path.points, f"Mean BCE over (w, b) on {where}, and the path"))
+    else:  # many parameters: the loss on the line from where the run started to now
+        ts = [i / 20 for i in range(-5, 26)]
+        losses = loss_along_line(model, X, y, run.initial, model.params(), ts)
+        chart(landscape_box, figures.profile(
+            ts, losses, f"Mean loss on {where}, from the initial to the current parameters"))
+
+
+def _span(values, least=4.0):
+    lo, hi = min(values), max(values)
+    pad = max(least - (hi - lo), 0) / 2 + 0.5
+    return lo - pad, hi + pad
 
 
 def draw_table(model, step):
