@@ -65,7 +65,8 @@ class Panel:
     def _adopt_settings(self):
         """Keep the run if it fits the settings; start a fresh one if it has not trained."""
         s = self.state
-        if s.run is None or (_untrained(s.run) and structural(s.run.config) != structural(self.config)):
+        fresh = s.run is not None and _untrained(s.run)
+        if s.run is None or (fresh and structural(s.run.config) != structural(self.config)):
             s.run, s.last_step = Run(self.config, self.data), None
         elif s.running and s.run.config.lr != self.config.lr:
             s.run.set_lr(self.config.lr)  # moved while training: applies from the next batch
@@ -81,15 +82,16 @@ class Panel:
     def buttons(self):
         s = self.state
         cols = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
-        cols[0].button("Train", icon=":material/play_arrow:", key=f"{self.page}.train", type="primary",
-                       on_click=self._on_train, width="stretch",
-                       help="Train to the number of epochs set (or that many more).")
-        cols[1].button("Stop", icon=":material/pause:", key=f"{self.page}.stop", on_click=self._on_stop,
-                       width="stretch", help="Stop and keep everything so far.")
-        cols[2].button("Step", icon=":material/skip_next:", key=f"{self.page}.step", on_click=self._on_step,
-                       width="stretch", help="Train exactly one mini-batch.")
-        cols[3].button("Reset", icon=":material/restart_alt:", key=f"{self.page}.reset", on_click=self._on_reset,
-                       width="stretch", help="Start again from the initial parameters.")
+        buttons = [
+            ("Train", "play_arrow", self._on_train, "Train to the epochs set (or that many more)."),
+            ("Stop", "pause", self._on_stop, "Stop and keep everything so far."),
+            ("Step", "skip_next", self._on_step, "Train exactly one mini-batch."),
+            ("Reset", "restart_alt", self._on_reset, "Start again from the initial parameters."),
+        ]
+        for col, (label, icon, on_click, tip) in zip(cols, buttons):
+            col.button(label, icon=f":material/{icon}:", key=f"{self.page}.{label.lower()}",
+                       on_click=on_click, help=tip, width="stretch",
+                       type="primary" if label == "Train" else "secondary")
         self.status = cols[4].empty()
         if self.settings_changed and not s.running:
             st.info("Settings changed since this run started: **Train** or **Step** starts a "
@@ -136,8 +138,8 @@ class Panel:
         if s.train_requested:
             s.train_requested = False
             self._fresh_run_if_needed()
-            done = s.run.epoch >= self.config.num_epochs
-            s.target_epochs = s.run.epoch + self.config.num_epochs if done else self.config.num_epochs
+            epochs, done = self.config.num_epochs, s.run.epoch >= self.config.num_epochs
+            s.target_epochs = s.run.epoch + epochs if done else epochs  # done: that many more
         self._draw(draw)
         if s.running:
             self._train_live(draw)
