@@ -164,11 +164,19 @@ def _rest_of_epoch(run):
     yield _end_epoch(run)
 
 
-def _step(run, idx, num_batches):
+def next_batch(run):
+    """(X, y) of the mini-batch the next update will use, without using it."""
+    return _batch(run, run.batches()[run.batch])
+
+
+def _batch(run, idx):
     d = run.data
     rows = d.X_train if idx is None else d.X_train.index_select(0, idx)  # X[idx], faster on uint8
-    X = d.features(rows)
-    y = d.y_train if idx is None else d.y_train[idx]
+    return d.features(rows), (d.y_train if idx is None else d.y_train[idx])
+
+
+def _step(run, idx, num_batches):
+    X, y = _batch(run, idx)
     saved = {impl: {k: v.clone() for k, v in m.params().items()}
              for impl, m in run.models.items()}
     losses = {impl: m.train_step(X, y).item() for impl, m in run.models.items()}

@@ -185,3 +185,21 @@ def test_runs_are_kept_overlaid_and_deleted():
     at.button(key="logistic.delete").click().run()
     assert [r.run.config.lr for r in at.session_state["lab.runs"]] == [0.1]
     assert not at.exception
+
+
+def test_step_shows_the_four_stages_with_this_batchs_numbers():
+    at = open_link({"dataset": "iris", "batch_size": "16", "lr": "0.1"})
+    before = panel(at).run.params("manual")["weight"].clone()
+    at.button(key="logistic.step").click().run()
+    e = panel(at).explained
+    assert e["backward"]["max_gap"] < 1e-3
+    after = panel(at).run.params("manual")["weight"]
+    expected = [b - 0.1 * g for b, g in zip(before.reshape(-1).tolist(),
+                                            e["backward"]["autograd"]["weight"][0])]
+    assert after.reshape(-1).tolist() == pytest.approx(expected, abs=1e-6)
+    assert e["update"]["weight"]["after"][0] == pytest.approx(after.reshape(-1).tolist(), abs=1e-6)
+    tabs = [t.label for t in at.tabs]
+    assert tabs == ["1 · forward", "2 · loss", "3 · backward", "4 · update"]
+    assert any("weight[0] =" in c.value for c in at.code)
+    at.button(key="logistic.step").click().run()  # Step again continues the same run
+    assert panel(at).run.batch == 2

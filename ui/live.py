@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from lab.train import Diverged, EpochEnd, Run, Step, train, train_one_batch
+from lab.gradcheck import step_explained
+from lab.train import Diverged, EpochEnd, Run, Step, next_batch, train, train_one_batch
 
 REDRAW_SECONDS = 0.25  # the eye sees no more; drawing each step would slow training 4×
 LOCK_WAIT_SECONDS = 10
@@ -41,6 +42,7 @@ class PanelState:
     train_requested: bool = False
     message: tuple | None = None      # (kind, text): kind is info, warning or error
     last_step: Step | None = None     # the newest batch, for the worked tables
+    explained: dict | None = None     # the last Step in four stages (lab.gradcheck)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -52,6 +54,7 @@ def structural(config):
 class Panel:
     def __init__(self, page, config, data):
         self.page, self.config, self.data = page, config, data
+        self.explain_steps = False  # a page sets it to get each Step in four stages
         key = f"{page}.panel"
         if key not in st.session_state:
             st.session_state[key] = PanelState()
@@ -106,6 +109,7 @@ class Panel:
 
     def _on_train(self):
         self.state.train_requested, self.state.running = True, True
+        self.state.explained = None
 
     def _on_stop(self):
         self.state.running = False
@@ -115,7 +119,7 @@ class Panel:
 
     def _on_reset(self):
         s = self.state
-        s.run, s.running, s.message, s.last_step = None, False, None, None
+        s.run, s.running, s.message, s.last_step, s.explained = None, False, None, None, None
 
     def _fresh_run_if_needed(self):
         s = self.state
@@ -133,6 +137,11 @@ class Panel:
             s.step_requested = False
             self._fresh_run_if_needed()
             with self._locked():
+                if self.explain_steps:  # the numbers before the update, then the update
+                    X, y = next_batch(s.run)
+                    model = next(iter(s.run.models.values()))
+                    s.explained = step_explained(model, X, y, s.run.config.lr)
+                    s.explained["X"], s.explained["y"] = X[:16].tolist(), y[:16].tolist()
                 for event in train_one_batch(s.run):
                     self._note(event)
         if s.train_requested:

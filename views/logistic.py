@@ -8,7 +8,7 @@ from lab.landscape import bce_surface, loss_along_line
 from lab.functions import BinaryCrossEntropy, bce, sigmoid
 from lab.logistic import LogisticManual, LogisticNN
 from lab.train import Run, train
-from ui import figures, runs
+from ui import figures, runs, stepthrough
 from ui.controls import FULL_BATCH, available, cached_dataset, run_settings, show_source
 from ui.live import Panel, chart
 
@@ -39,6 +39,7 @@ if config.dataset == "breast-cancer" and not config.standardize:
                "**Standardize features** or the sigmoid saturates at once.")
 
 panel = Panel("logistic", config, data)
+panel.explain_steps = True  # each Step is shown below in the course's four stages
 panel.buttons()
 left, right = st.columns(2)
 loss_box, acc_box = left.empty(), left.empty()
@@ -157,6 +158,9 @@ def _named(weights, bias):
 
 panel.show(draw)
 runs.keep("logistic", panel.run)
+
+st.subheader("The last Step, in four stages")
+stepthrough.show(panel.state.explained, "logistic", data.feature_names, panel.run.config.lr)
 
 st.subheader("Runs in this session")
 runs.show("logistic")

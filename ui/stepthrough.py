@@ -1,0 +1,97 @@
+"""One Step in the course's four stages, with this batch's real numbers in the formulas."""
+import pandas as pd
+import streamlit as st
+
+ROWS = 8  # examples shown per stage; the sums and means use the whole batch
+GRADIENT_FORMULAS = {
+    "logistic": r"\frac{\partial L}{\partial w}=\frac{1}{N}\sum_n(\hat y_n-y_n)\,x_n,\quad"
+                r"\frac{\partial L}{\partial b}=\frac{1}{N}\sum_n(\hat y_n-y_n)",
+    "softmax": r"\frac{\partial L}{\partial W}=\frac{1}{N}(P-Y)^\top X,\quad"
+               r"\frac{\partial L}{\partial b}=\frac{1}{N}\sum_n(p_n-y_n)",
+    "linear": r"\frac{\partial L}{\partial w}=\frac{2}{N}\sum_n(\hat y_n-y_n)\,x_n,\quad"
+              r"\frac{\partial L}{\partial b}=\frac{2}{N}\sum_n(\hat y_n-y_n)",
+}
+
+
+def show(explained, family, feature_names, lr):
+    """Draw the four stages of the Step just taken (nothing if there is none)."""
+    if not explained:
+        st.caption("Press **Step** to train one mini-batch and see it here in four stages.")
+        return
+    f, lo, ba, up = st.tabs(["1 · forward", "2 · loss", "3 · backward", "4 · update"])
+    _forward(f, explained, feature_names)
+    _loss(lo, explained)
+    _backward(ba, explained, family)
+    _update(up, explained, lr)
+
+
+def _rows(values):
+    return [_fmt(v) for v in values[:ROWS]]
+
+
+def _fmt(v):
+    if isinstance(v, list):
+        return "[" + ", ".join(f"{x:.3f}" for x in v[:10]) + (", …]" if len(v) > 10 else "]")
+    return v
+
+
+def _forward(tab, e, feature_names):
+    tab.markdown("z = w·x + b for each example, then ŷ = σ(z) (or softmax(z), or ŷ = z for "
+                 "linear regression), with the parameters **before** this update:")
+    table = {}
+    if len(feature_names) <= 4:
+        for j, name in enumerate(feature_names):
+            table[name] = [row[j] for row in e["X"][:ROWS]]
+    table["y"] = _rows(e["y"])
+    table["z"] = _rows(e["forward"]["z"])
+    table["ŷ"] = _rows(e["forward"]["y_hat"])
+    tab.dataframe(pd.DataFrame(table), hide_index=True)
+
+
+def _loss(tab, e):
+    loss = e["loss"]
+    per = loss["per_example"]
+    how = "sum" if loss["reduction"] == "sum" else "mean"
+    tab.markdown(f"The loss of each example, then their **{how}** over the "
+                 f"{len(per)} examples of the batch:")
+    tab.dataframe(pd.DataFrame({"loss of the example": per[:ROWS]}), hide_index=True)
+    tab.metric(f"Batch loss ({how})", f"{loss['value']:.6f}")
+
+
+def _backward(tab, e, family):
+    b = e["backward"]
+    tab.markdown("`loss.backward()` fills the gradients. The same gradient from the formula "
+                 "derived by hand, and estimated by finite differences, (L(θ+h) − L(θ−h)) / 2h:")
+    tab.latex(GRADIENT_FORMULAS.get(family, ""))
+    rows = []
+    for name in ("weight", "bias"):
+        flat = [_flatten(b[k][name]) for k in ("autograd", "formula", "finite_diff")]
+        for i, (a, f, d) in enumerate(zip(*flat)):
+            if i == ROWS:
+                break
+            rows.append({"parameter": f"{name}[{i}]", "autograd": a, "formula": f,
+                         "finite differences": d})
+    tab.dataframe(pd.DataFrame(rows).style.format(precision=6, subset=["autograd", "formula",
+                                                                       "finite differences"]),
+                  hide_index=True)
+    tab.markdown(f"Largest gap between the three, relative to the gradient's size: "
+                 f"**{b['max_gap']:.2e}**")
+
+
+def _update(tab, e, lr):
+    tab.markdown("Under `torch.no_grad()`: **w ← w − lr·∂L/∂w**, then the gradients are zeroed.")
+    lines = []
+    for name, u in e["update"].items():
+        for i, (before, step, after) in enumerate(zip(_flatten(u["before"]), _flatten(u["step"]),
+                                                      _flatten(u["after"]))):
+            if i == ROWS:
+                break
+            lines.append(f"{name}[{i}] = {before:.6f} − {lr:g} × {step / lr if lr else 0:.6f} "
+                         f"= {after:.6f}")
+    tab.code("\n".join(lines), language=None)
+
+
+def _flatten(value):
+    if isinstance(value, list):
+        return [x for v in value for x in _flatten(v)]
+    return [value]
