@@ -62,7 +62,10 @@ def _backward(tab, e, family):
     b = e["backward"]
     tab.markdown("`loss.backward()` fills the gradients. The same gradient from the formula "
                  "derived by hand, and estimated by finite differences, (L(θ+h) − L(θ−h)) / 2h:")
-    tab.latex(GRADIENT_FORMULAS.get(family, ""))
+    formula = GRADIENT_FORMULAS.get(family, "")
+    if e["loss"]["reduction"] == "sum":  # a summed loss: no 1/N
+        formula = formula.replace(r"\frac{1}{N}", "").replace(r"\frac{2}{N}", "2")
+    tab.latex(formula)
     rows = []
     for name in ("weight", "bias"):
         flat = [_flatten(b[k][name]) for k in ("autograd", "formula", "finite_diff")]
@@ -86,8 +89,9 @@ def _update(tab, e, lr):
                                                       _flatten(u["after"]))):
             if i == ROWS:
                 break
-            lines.append(f"{name}[{i}] = {before:.6f} − {lr:g} × {step / lr if lr else 0:.6f} "
-                         f"= {after:.6f}")
+            grad = step / lr if lr else 0.0
+            shown = f"({grad:.6f})" if grad < 0 else f"{grad:.6f}"
+            lines.append(f"{name}[{i}] = {before:.6f} − {lr:g} × {shown} = {after:.6f}")
     tab.code("\n".join(lines), language=None)
 
 
