@@ -91,6 +91,12 @@ DATASET_LABELS = {
     "synthetic": "synthetic 2-D (C3)",
     "breast-cancer": "breast cancer (30 features)",
     "hours-points": "hours → points (C6)",
+    "digits": "digits 8×8 (bundled, offline)",
+    "iris3": "iris: 3 species",
+    "mnist": "MNIST (C5, download)",
+    "fashion-mnist": "Fashion-MNIST (C4, download)",
+    "cifar10": "CIFAR-10 (C5, download)",
+    "csv": "your own CSV…",
 }
 
 

@@ -8,12 +8,12 @@ from lab.landscape import bce_surface, loss_along_line
 from lab.functions import BinaryCrossEntropy, bce, sigmoid
 from lab.logistic import LogisticManual, LogisticNN
 from lab.train import Run, train
-from ui import figures, runs, stepthrough
+from ui import figures, owndata, runs, stepthrough
 from ui.controls import FULL_BATCH, available, cached_dataset, run_settings, show_source
 from ui.live import Panel, chart
 
 DATASETS = available(["hours", "iris", "synthetic", "breast-cancer",
-                      "mnist-0v1", "fashion-mnist-tshirt-v-trouser"])
+                      "mnist-0v1", "fashion-mnist-tshirt-v-trouser"]) + [owndata.CHOICE]
 DEFAULTS = RunConfig(model="logistic", dataset="hours", lr=0.01, batch_size=FULL_BATCH,
                      num_epochs=1000, reduction="sum")  # C1 as in the slides
 TABLE_ROWS = 8
@@ -29,11 +29,17 @@ st.latex(r"\hat y=\sigma(w\cdot x+b)=\frac{1}{1+e^{-(w\cdot x+b)}}\qquad "
          r"L=-\frac{1}{N}\sum_{n=1}^{N}\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
 
 config = run_settings("logistic", "logistic", DATASETS, DEFAULTS)
-try:
-    data = cached_dataset(config.dataset, config.seed, config.standardize)
-except ValueError as exc:  # e.g. a torchvision download that cannot happen here
-    st.error(str(exc))
-    st.stop()
+if config.dataset == owndata.CHOICE:
+    data = owndata.own_dataset("logistic", config, tasks=("binary",))
+    if data is None:
+        st.stop()
+    config = config.with_(dataset=data.name)
+else:
+    try:
+        data = cached_dataset(config.dataset, config.seed, config.standardize)
+    except ValueError as exc:  # e.g. a torchvision download that cannot happen here
+        st.error(str(exc))
+        st.stop()
 if config.dataset == "breast-cancer" and not config.standardize:
     st.caption("Tip: breast-cancer's features range from 0.001 to 4000; turn on "
                "**Standardize features** or the sigmoid saturates at once.")

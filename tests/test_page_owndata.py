@@ -1,0 +1,56 @@
+"""Your own CSV on the Logistic regression page: it trains, and each bad file gets its message."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_with_csv(content, name="mine.csv"):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.query_params["dataset"] = "csv"
+    at.switch_page("views/logistic.py").run()
+    at.file_uploader(key="logistic.upload").upload(name, content, "text/csv").run()
+    return at
+
+
+def good_csv():
+    rows = ["height,weight,passed"]
+    for i in range(40):
+        rows.append(f"{150 + i},{50 + (i * 7) % 30},{'yes' if i >= 20 else 'no'}")
+    return "\n".join(rows).encode()
+
+
+def test_an_uploaded_csv_trains_and_keeps_its_class_names():
+    at = open_with_csv(good_csv())
+    assert not at.exception and not at.error
+    at.number_input(key="logistic.num_epochs").set_value(3).run()
+    at.button(key="logistic.train").click().run()
+    run = at.session_state["logistic.panel"].run
+    assert run.epoch == 3 and run.data.class_names == ["no", "yes"]
+    assert run.config.dataset == "csv:mine.csv" and run.data.feature_names == ["height", "weight"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"a,b,label\n1,2,x\n", "rows"),
+    (b"a,b,label\n" + b"\n".join(b"1,oops,x" if i == 3 else b"1,2,%d" % (i % 2) for i in range(30)),
+     "oops"),
+    (b"a,b,label\n" + b"\n".join(b"1,2,same" for _ in range(30)), "class"),
+    ("a,b,label\n1,2,é\n".encode("latin-1") * 1, "UTF-8"),
+])
+def test_a_bad_csv_gets_a_specific_message_and_the_page_stays_usable(content, message):
+    at = open_with_csv(content)
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert message.lower() in errors.lower()
+    at.selectbox(key="logistic.dataset").set_value("iris").run()  # carry on with other data
+    assert not at.exception and at.session_state["logistic.panel"].run.data.name == "iris"
+
+
+def test_many_classes_are_refused_by_the_logistic_page():
+    rows = ["a,b,label"] + [f"{i},{i % 5},{i % 3}" for i in range(30)]
+    at = open_with_csv("\n".join(rows).encode())
+    assert any("3 classes" in e.value for e in at.error)
