@@ -33,7 +33,10 @@ def build_parser():
 def add_train_arguments(p):
     d = RunConfig()
     p.add_argument("--model", default=d.model, choices=list(FAMILIES))
-    p.add_argument("--dataset", default=d.dataset, help=f"one of {', '.join(DATASETS)}")
+    p.add_argument("--dataset", default=d.dataset,
+                   help=f"one of {', '.join(DATASETS)}, or csv:PATH for your own CSV file")
+    p.add_argument("--label", default=None,
+                   help="the label column of a csv:PATH dataset (default: the last column)")
     p.add_argument("--impl", default=d.impl, choices=IMPLS)
     p.add_argument("--lr", type=float, default=d.lr)
     p.add_argument("--batch-size", type=int, default=d.batch_size)
@@ -56,7 +59,7 @@ def config_from_args(args):
 def run_train(args, out=sys.stdout):
     config = config_from_args(args)
     data = load(config.dataset, seed=config.seed, standardize=config.standardize,
-                data_dir=args.data_dir)
+                data_dir=args.data_dir, label=getattr(args, "label", None))
     run = Run(config, data)
     start = time.perf_counter()
     for event in train(run, config.num_epochs):

@@ -165,9 +165,16 @@ DATASETS = {
 }
 
 
-def load(name, seed=0, standardize=False, data_dir=None):
-    """The named dataset, split with `seed`, optionally standardized."""
-    if name not in DATASETS:
+def load(name, seed=0, standardize=False, data_dir=None, label=None):
+    """The named dataset, split with `seed`, optionally standardized.
+
+    "csv:PATH" reads a CSV file (lab.csvdata); `label` names its label column.
+    """
+    if name.startswith("csv:"):
+        from lab.csvdata import load_csv  # here: lab.csvdata imports this module
+        data = load_csv(name[len("csv:"):], seed=seed, label=label)
+    elif name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
-    data = DATASETS[name](seed=seed, data_dir=data_dir)
+    else:
+        data = DATASETS[name](seed=seed, data_dir=data_dir)
     return standardized(data) if standardize else data

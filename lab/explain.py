@@ -3,7 +3,8 @@ import math
 
 import torch
 
-from lab.functions import LOG_FLOOR, bce_per_example, mse, sigmoid
+from lab.functions import (LOG_FLOOR, bce_per_example, cross_entropy_per_example, mse,
+                           sigmoid, softmax)
 
 
 def bce_terms(y_hat, y):
@@ -103,3 +104,21 @@ def mse_vs_bce_gradients(z, y=1.0):
                 "MSE": ((y_hat - y) ** 2).tolist(),
                 "BCE": bce_per_example(y_hat, y).tolist(),
                 "dMSE/dz": d_mse.tolist(), "dBCE/dz": d_bce.tolist()}
+
+
+def cross_entropy_table(model, X, y, max_rows=None):
+    """The worked cross-entropy of a batch under the model's current parameters.
+
+    Returns (rows, mean). rows: for the first `max_rows` examples, the logits
+    z (n, k), the probabilities softmax(z) (n, k), p of the true class (n,)
+    and the loss −log p of the true class (n,). mean: the loss averaged over
+    every row of the batch, what nn.CrossEntropyLoss returns.
+    """
+    with torch.no_grad():
+        logits = model.logits(X)                          # (n, k)
+        probs = softmax(logits)                           # (n, k), rows sum to 1
+        losses = cross_entropy_per_example(logits, y)     # (n,), from log_softmax: no log 0
+    n = len(y) if max_rows is None else min(max_rows, len(y))
+    p_true = probs.gather(1, y.view(-1, 1)).view(-1)      # the course's gather: p[i, y[i]]
+    rows = {"logits": logits[:n], "probs": probs[:n], "p_true": p_true[:n], "loss": losses[:n]}
+    return rows, losses.mean().item()

@@ -123,7 +123,7 @@ def log_softmax(logits):
 def cross_entropy_per_example(logits, y):
     """−log p(true class) of each row: logits (n, k) and int64 labels y (n,) → (n,)."""
     log_probs = log_softmax(logits)                   # (n, k)
-    return -log_probs.gather(1, y.view(-1, 1)).view(-1)  # pick column y[i] of row i
+    return -log_probs.gather(1, y.reshape(-1, 1)).reshape(-1)  # column y[i] of row i
 
 
 def cross_entropy(logits, y, reduction="mean"):

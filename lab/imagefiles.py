@@ -65,7 +65,7 @@ def resolve_data_dir(data_dir=None):
 
 
 def load_images(name, data_dir=None, download=True, progress=None):
-    """(train, test, class_names) of the named set; train and test are (X uint8 (n, C·H·W), y int64 (n,))."""
+    """(train, test, class_names): each split is (X, y), uint8 (n, C·H·W) and int64 (n,)."""
     source, root = SOURCES[name], resolve_data_dir(data_dir)
     report = progress or (lambda text: None)
     missing = missing_files(source, root)
@@ -124,7 +124,10 @@ def _download(source, root, report):
         except Exception as exc:  # offline, refused, cut short, bad checksum
             raise DatasetUnavailable(download_message(source, root, exc)) from exc
         report(f"Checking the {source.title} files …")
-        data = _read(source, tmp)
+        try:
+            data = _read(source, tmp)
+        except DatasetUnavailable as exc:  # what arrived does not read back
+            raise DatasetUnavailable(download_message(source, root, exc.__cause__)) from exc
         _move_into_place(source, tmp, root)
         report(f"{source.title} is ready in {root}")
         return data

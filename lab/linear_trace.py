@@ -1,26 +1,24 @@
-"""What a one-feature linear regression run went through, update by update (C6).
+"""The notes' per-sample printout for a one-feature linear regression run (C6).
 
 The training loop reports each update after it happened; this keeps the
-parameters before it, so the page can print the notes' per-sample grads
-("grad: x y w.grad") and draw the road gradient descent took over (w, b).
+parameters before it, so the page can print, per sample, what the notes
+print with `print('grad:', x, y, w.grad.item())`. (The road over (w, b)
+needs nothing extra: a two-parameter Run keeps it in `run.path`.)
 """
 from collections import deque
 
 import torch
 
-MAX_PATH = 2000   # (w, b) points kept: thinned, like History, so the start is never lost
 MAX_SAMPLES = 200  # newest per-sample rows kept for the grad table
 
 
 class LinearTrace:
-    """The (w, b) after every update (thinned when long) and the newest samples seen."""
+    """The newest samples the updates saw, each with the (w, b) before its update."""
 
     def __init__(self, w, b):
         self.updates = 0
-        self.stride = 1
-        self.path = [(0, w, b)]                     # (update, w, b)
-        self.samples = deque(maxlen=MAX_SAMPLES)    # (epoch, update, x, y, w, b) before it
-        self.w, self.b = w, b                       # the parameters the next update starts from
+        self.samples = deque(maxlen=MAX_SAMPLES)  # (epoch, update, x, y, w, b)
+        self.w, self.b = w, b                     # where the next update starts from
 
     def record(self, epoch, X, y, w, b):
         """One update on the batch (X, y) that moved the parameters to (w, b)."""
@@ -28,18 +26,6 @@ class LinearTrace:
         for x_i, y_i in zip(X.reshape(-1).tolist(), y.tolist()):
             self.samples.append((epoch, self.updates, x_i, y_i, self.w, self.b))
         self.w, self.b = w, b
-        if self.updates % self.stride == 0:
-            self.path.append((self.updates, w, b))
-        if len(self.path) > MAX_PATH:  # keep every second point, and from now on every 2nd
-            self.stride *= 2
-            self.path = [p for p in self.path if p[0] % self.stride == 0]
-
-    def road(self):
-        """(updates, ws, bs) from the start to the current parameters."""
-        path = self.path if self.path[-1][0] == self.updates else \
-            self.path + [(self.updates, self.w, self.b)]
-        updates, ws, bs = zip(*path)
-        return list(updates), torch.tensor(ws), torch.tensor(bs)
 
 
 def sample_grads(samples):
@@ -61,3 +47,13 @@ def sample_grads(samples):
             for e, u, xi, yi, wi, bi, yh, li, gw, gb in zip(
                 epoch, update, x, y, w, b, y_hat.tolist(), loss.tolist(),
                 w_.grad.tolist(), b_.grad.tolist())]
+
+
+def road(run):
+    """(updates, ws, bs): the (w, b) of a two-parameter run from its start to now."""
+    points = list(run.path.points)
+    if points[-1][0] != run.updates:  # thinned away: the newest point still belongs on it
+        first = next(iter(run.models.values())).params()
+        points.append((run.updates, first["weight"].item(), first["bias"].item()))
+    updates, ws, bs = zip(*points)
+    return list(updates), torch.tensor(ws), torch.tensor(bs)

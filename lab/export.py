@@ -1,0 +1,117 @@
+"""Take a run home: a standalone script that reproduces it, its curves as CSV, its parameters.
+
+The script is plain PyTorch in the course's four steps, imports nothing from
+the lab, and prints one line per epoch with the numbers the lab shows: the
+mean per-example loss (and accuracy) over each split. The hand-written
+functions of the manual twin are copied from lab.functions with inspect.
+"""
+import csv
+import io
+import shlex
+
+import torch
+
+from lab.export_data import features_and_sizes, fill, prepare
+from lab.export_model import design, evaluate, loss_and_optimizer, report, training
+from lab.history import COLUMNS
+
+
+def export_script(config, data_name=None, impl=None, label=None):
+    """A standalone Python script that trains `config` and prints the lab's per-epoch numbers.
+
+    data_name: the dataset (default config.dataset); label: a CSV's label column.
+    impl: manual or nn; a run of both twins exports the manual one (the nn
+    twin gives the same numbers up to float rounding).
+    """
+    data_name = data_name or config.dataset
+    impl = impl or ("manual" if config.impl == "both" else config.impl)
+    imports, prepare_code = prepare(data_name, label)
+    steps = [
+        ("1. Prepare the dataset", [prepare_code, features_and_sizes(config, data_name)]),
+        ("2. Design the model", [design(config, impl)]),
+        ("3. Construct loss and optimizer", [loss_and_optimizer(config, impl)]),
+        ("4. Training cycle: forward, loss, backward, update",
+         [evaluate(config), report(config, data_name), training(config, impl)]),
+    ]
+    head = [_docstring(config, data_name, impl, label), _imports(imports, impl),
+            _settings(config)]
+    body = [_banner(title) + "\n" + "\n\n\n".join(parts) for title, parts in steps]
+    return "\n\n".join(head) + "\n\n\n" + "\n\n\n".join(body) + "\n"
+
+
+def _docstring(config, data_name, impl, label):
+    flags = [f"--model {config.model}", f"--dataset {shlex.quote(data_name)}", f"--impl {impl}",
+             f"--lr {config.lr!r}", f"--batch-size {config.batch_size}",
+             f"--epochs {config.num_epochs}", f"--seed {config.seed}", f"--init {config.init}",
+             f"--reduction {config.reduction}"]
+    flags += ["--standardize"] if config.standardize else []
+    flags += [f"--label {shlex.quote(label)}"] if label else []
+    command = ["python -m lab train"]
+    for flag in flags:  # lines of at most ~80 characters
+        if len(command[-1]) + len(flag) > 76:
+            command[-1] += " \\"
+            command.append("    ")
+        command[-1] += " " + flag if command[-1].strip() else flag
+    return fill('''
+        """$model regression on $data, $impl implementation: a Logistic Regression Lab run.
+
+        Standalone: plain PyTorch, nothing from the lab. It prints one line per epoch
+        with the numbers the lab shows, the mean per-example loss (and accuracy) over
+        each split after the epoch's last update. The same run in the lab:
+
+        $command
+        """''', model=config.model.capitalize(), data=data_name, impl=impl,
+                command="\n".join("    " + line for line in command))
+
+
+def _imports(extra, impl):
+    lines = [*sorted(["import math", *[i for i in extra if i.startswith("import ")]]), "",
+             "import torch", *[i for i in extra if i.startswith("from ")], "from torch import nn"]
+    if impl == "nn":
+        lines.append("from torch.nn import functional as F")
+    return "\n".join(lines)
+
+
+def _settings(c):
+    return fill("""
+        SEED = $seed  # fixes the split, the initial parameters and the batch order
+        LR = $lr
+        BATCH_SIZE = $batch_size  # as many as the examples or more: one full batch
+        NUM_EPOCHS = $num_epochs
+        REDUCTION = "$reduction"  # mean, or sum as the slides' size_average=False
+        EVAL_CHUNK = 2048  # rows scored at once after each epoch""",
+                seed=c.seed, lr=repr(c.lr), batch_size=c.batch_size,
+                num_epochs=c.num_epochs, reduction=c.reduction)
+
+
+def _banner(title):
+    return f"# {title} {'-' * (76 - len(title))}"
+
+
+def metrics_csv(history):
+    """The curves of a History as CSV text: impl, epoch, then the metric columns.
+
+    One row per recorded epoch and twin; an empty cell where a metric does not
+    exist (no test split, no accuracy for regression).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["impl", "epoch", *COLUMNS])
+    for impl in history.rows:
+        epochs, cols = history.series(impl)
+        for i, epoch in enumerate(epochs):
+            cells = ["" if cols[c][i] is None else repr(cols[c][i]) for c in COLUMNS]
+            writer.writerow([impl, epoch, *cells])
+    return out.getvalue()
+
+
+def save_params(run, path):
+    """torch.save each twin's parameters, {impl: {"weight": W (k, d), "bias": b (k,)}}.
+
+    `path` is a file name or a binary file object. One twin's dict loads into
+    nn.Linear(d, k) with load_state_dict. Returns the dict saved.
+    """
+    params = {impl: {k: v.detach().clone() for k, v in run.params(impl).items()}
+              for impl in run.models}
+    torch.save(params, path)
+    return params

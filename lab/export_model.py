@@ -1,0 +1,206 @@
+"""Steps 2 to 4 of an exported script: design the model, loss and optimizer, training cycle.
+
+Plain text, written as the twins compute: the manual twin's hand-written
+functions are copied from lab.functions with inspect, the nn twin becomes
+nn.Linear, a library loss and optim.SGD; the training cycle draws the batch
+order as lab.train does and scores each split after every epoch as it does.
+"""
+import inspect
+
+from lab import functions
+from lab.export_data import fill, has_test_split
+
+HAND_WRITTEN_MODEL = {  # family → the manual twin's hand-written parts, from lab.functions
+    "logistic": (functions.Sigmoid, functions.sigmoid),
+}
+HAND_WRITTEN_LOSS = {  # a string names a constant of lab.functions
+    "logistic": ("LOG_FLOOR", "GRAD_EPS", functions.BinaryCrossEntropy,
+                 functions.bce_per_example, functions.bce),
+    "softmax": (functions._row_max, functions.log_softmax,
+                functions.cross_entropy_per_example, functions.cross_entropy),
+    "linear": (functions.mse,),
+}
+SHAPES = {  # family → (the weight's name, outputs, the model's output, the function giving it)
+    "logistic": ("w", "1", "y_hat", "forward"),
+    "softmax": ("W", "NUM_CLASSES", "logits", "logits_of"),
+    "linear": ("w", "1", "y_hat", "forward"),
+}
+LOSSES = {  # family → (hand-written, torch.nn, functional)
+    "logistic": ("bce", "nn.BCELoss", "F.binary_cross_entropy"),
+    "softmax": ("cross_entropy", "nn.CrossEntropyLoss", "F.cross_entropy"),
+    "linear": ("mse", "nn.MSELoss", "F.mse_loss"),
+}
+
+
+def design(config, impl):
+    """Step 2: the initial parameters, drawn as lab.params draws them, and the forward pass."""
+    w, k, _, _ = SHAPES[config.model]
+    if impl == "manual":
+        code = _manual_init(config.init, w, k)
+        helpers = HAND_WRITTEN_MODEL.get(config.model, ())
+        code += "\n\n\n" + _sources(helpers) if helpers else ""
+    else:
+        code = _nn_init(config.init, k)
+    return code + "\n\n\n" + _forward(config.model, impl, w)
+
+
+def _manual_init(init, w, k):
+    if init == "zeros":
+        return (f"{w} = torch.zeros({k}, NUM_INPUTS, requires_grad=True)  # ({k}, d)\n"
+                f"b = torch.zeros({k}, requires_grad=True)")
+    if init == "normal":
+        return (f"g = torch.Generator().manual_seed(SEED)\n"
+                f"{w} = torch.randn({k}, NUM_INPUTS, generator=g).requires_grad_()  # N(0, 1)\n"
+                f"b = torch.randn({k}, generator=g).requires_grad_()")
+    return fill("""
+        torch.manual_seed(SEED)
+        init = nn.Linear(NUM_INPUTS, $k)  # only for its draw: uniform in ±1/√d, as the nn twin
+        $w = init.weight.detach().clone().requires_grad_()  # ($k, d)
+        b = init.bias.detach().clone().requires_grad_()    # ($k,)""", w=w, k=k)
+
+
+def _nn_init(init, k):
+    if init == "zeros":
+        return (f"model = nn.Linear(NUM_INPUTS, {k})\n"
+                "nn.init.zeros_(model.weight)\nnn.init.zeros_(model.bias)")
+    if init == "normal":
+        return fill("""
+            model = nn.Linear(NUM_INPUTS, $k)
+            g = torch.Generator().manual_seed(SEED)
+            with torch.no_grad():  # N(0, 1), drawn as the lab draws it
+                model.weight.normal_(generator=g)
+                model.bias.normal_(generator=g)""", k=k)
+    return f"torch.manual_seed(SEED)\nmodel = nn.Linear(NUM_INPUTS, {k})  # uniform in ±1/√d"
+
+
+def _forward(family, impl, w):
+    z = f"(X @ {w}.T + b)" if impl == "manual" else "model(X)"
+    if family == "softmax":
+        return _def("logits_of", "One score per class, z = X·Wᵀ + b, shape (n, k).",
+                    "X @ W.T + b" if impl == "manual" else "model(X)")
+    if family == "logistic":
+        sigmoid = "sigmoid" if impl == "manual" else "torch.sigmoid"
+        return _def("forward", "ŷ = σ(X·wᵀ + b): the probability of class 1, shape (n,).",
+                    f"{sigmoid}({z}.reshape(-1))")
+    return _def("forward", "ŷ = X·wᵀ + b, shape (n,).", f"{z}.reshape(-1)")
+
+
+def _def(name, doc, expression, args="X"):
+    return f'def {name}({args}):\n    """{doc}"""\n    return {expression}'
+
+
+def loss_and_optimizer(config, impl):
+    """Step 3: the loss (hand-written or the library's) and SGD; loss_of(X, y, reduction)."""
+    family = config.model
+    _, _, _, call = SHAPES[family]
+    hand, module, functional = LOSSES[family]
+    if impl == "manual":
+        code = _sources(HAND_WRITTEN_LOSS[family]) + "\n\n\n"
+        code += "# the optimizer: plain SGD, w ← w − lr·∂L/∂w, in the training cycle\n\n\n"
+        return code + _def("loss_of", "The batch loss: the mean or the sum over its examples.",
+                           f"{hand}({call}(X), y, reduction)", "X, y, reduction")
+    code = (f"criterion = {module}(reduction=REDUCTION)\n"
+            f"optimizer = torch.optim.SGD(model.parameters(), lr=LR)\n\n\n")
+    return code + _def("loss_of", "The batch loss: the mean or the sum over its examples.",
+                       f"{functional}({call}(X), y, reduction=reduction)", "X, y, reduction")
+
+
+def evaluate(config):
+    """evaluate(X, y): lab.train.score, the sum of per-example losses in chunks, over n."""
+    predict = {"logistic": "(forward(Xc) > 0.5).float()",
+               "softmax": "logits_of(Xc).argmax(dim=1)"}.get(config.model)
+    count = f"\n            correct += int(({predict} == yc).sum())" if predict else ""
+    result = "total / len(y), correct / len(y)" if predict else "total / len(y)"
+    return fill('''
+        def evaluate(X, y):
+            """$what over a whole split, scored in chunks."""
+            total, correct = 0.0, 0
+            with torch.no_grad():
+                for start in range(0, len(y), EVAL_CHUNK):
+                    Xc = features(X[start:start + EVAL_CHUNK])
+                    yc = y[start:start + EVAL_CHUNK]
+                    total += loss_of(Xc, yc, "sum").item()$count
+            return $result''', count=count, result=result,
+                what="(mean per-example loss, accuracy)" if predict
+                else "The mean per-example loss")
+
+
+def report(config, data_name):
+    """report(epoch): one printed line with the epoch's losses (and accuracies)."""
+    splits = ("train", "test") if has_test_split(data_name) else ("train",)
+    accuracy = config.model != "linear"
+    lines, fields = [], []
+    for s in splits:
+        names = f"{s}_loss, {s}_acc" if accuracy else f"{s}_loss"
+        lines.append(f"    {names} = evaluate(X_{s}, y_{s})")
+        fields.append(f"{s}_loss {{{s}_loss:.9g}}")
+        if accuracy:
+            fields.append(f"{s}_acc {{{s}_acc:.9g}}")
+    return ('def report(epoch):\n    """One line: the epoch\'s numbers after its last update."""\n'
+            + "\n".join(lines) + "\n    print(" + _f_string(["epoch {epoch}", *fields]) + ")")
+
+
+def _f_string(fields, width=64):
+    """f"…" parts joined by spaces, split into adjacent f-strings of at most `width`."""
+    parts = [fields[0]]
+    for field in fields[1:]:
+        if len(parts[-1]) + len(field) > width:
+            parts.append("")
+        parts[-1] += " " + field
+    return "\n          ".join(f'f"{part}"' for part in parts)
+
+
+def training(config, impl):
+    """Step 4: lab.train's loop: a seeded randperm per epoch, one train_step per batch."""
+    w, _, out, call = SHAPES[config.model]
+    hand, _, _ = LOSSES[config.model]
+    if impl == "manual":
+        step = _commented([
+            (f"{out} = {call}(X)", "1. forward"),
+            (f"loss = {hand}({out}, y, REDUCTION)", "2. loss"),
+            ("loss.backward()", "3. backward: autograd fills .grad"),
+            ("with torch.no_grad():", "4. update, outside the graph"),
+            (f"    {w} -= LR * {w}.grad", ""),
+            ("    b -= LR * b.grad", ""),
+            (f"    {w}.grad.zero_()", "grads add up unless zeroed"),
+            ("    b.grad.zero_()", "")])
+    else:
+        step = _commented([
+            (f"{out} = {call}(X)", "1. forward"), ("loss = criterion(" + out + ", y)", "2. loss"),
+            ("optimizer.zero_grad()", ""), ("loss.backward()", "3. backward"),
+            ("optimizer.step()", "4. update")])
+    return fill("""
+        rng = torch.Generator().manual_seed(SEED)  # the batch order, drawn as the lab draws it
+        n = len(y_train)
+        for epoch in range(1, NUM_EPOCHS + 1):
+            if BATCH_SIZE >= n:
+                batches = [None]  # one batch of all the rows, in order
+            else:                 # a new shuffle each epoch, cut into batches
+                batches = torch.randperm(n, generator=rng).split(BATCH_SIZE)
+            for idx in batches:
+                X = features(X_train if idx is None else X_train[idx])
+                y = y_train if idx is None else y_train[idx]
+        $step
+                if not math.isfinite(loss.item()):
+                    raise SystemExit(f"epoch {epoch}: the loss became {loss.item()}; lower LR")
+            report(epoch)""", step=_indent(step, 8))
+
+
+def _sources(objects):
+    """The source of functions and classes of lab.functions; a string names a constant."""
+    lines = inspect.getsource(functions).splitlines()
+    constants = [next(line for line in lines if line.startswith(f"{name} ="))
+                 for name in objects if isinstance(name, str)]
+    blocks = [inspect.getsource(obj).strip() for obj in objects if not isinstance(obj, str)]
+    return "\n\n\n".join((["\n".join(constants)] if constants else []) + blocks)
+
+
+def _commented(lines):
+    """Code lines with their comments lined up in one column."""
+    column = max(len(code) for code, _ in lines) + 2
+    return "\n".join(f"{code:<{column}}# {comment}" if comment else code
+                     for code, comment in lines)
+
+
+def _indent(text, spaces):
+    return "\n".join(" " * spaces + line if line else line for line in text.splitlines())
