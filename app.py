@@ -10,6 +10,7 @@ PAGES = [
     st.Page("views/home.py", title="Home", icon="🏠", default=True),
     st.Page("views/logistic.py", title="Logistic regression", icon="📈", url_path="logistic"),
     st.Page("views/linear.py", title="Linear regression", icon="📏", url_path="linear"),
+    st.Page("views/softmax.py", title="Softmax regression", icon="🔢", url_path="softmax"),
     st.Page("views/losses.py", title="Losses and sigmoids", icon="📉", url_path="losses"),
     st.Page("views/tensors.py", title="Tensor basics", icon="🧮", url_path="tensors"),
 ]

@@ -6,7 +6,7 @@ from lab.functions import softmax
 CHUNK = 2048  # rows scored at once: a float copy of uint8 pixels stays small
 
 
-def test_probs(model, data, max_rows=None):
+def probs_on_test_split(model, data, max_rows=None):
     """softmax(logits) of the first `max_rows` test rows (all by default): (n, k)."""
     X = data.X_test if max_rows is None else data.X_test[:max_rows]
     parts = []

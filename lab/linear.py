@@ -30,7 +30,11 @@ class LinearManual:
         return self.logits(X)
 
     def loss(self, X, y, reduction=None):
-        return mse(self.forward(X), y, reduction or self.reduction)
+        return self.loss_of_logits(self.forward(X), y, reduction)
+
+    def loss_of_logits(self, y_hat, y, reduction=None):
+        """The MSE for predictions already computed (for a linear model, ŷ = z)."""
+        return mse(y_hat, y, reduction or self.reduction)
 
     def train_step(self, X, y):
         """One mini-batch: forward, loss, backward, update. Returns the loss."""
@@ -76,9 +80,12 @@ class LinearNN(nn.Module):
         return self.logits(X)
 
     def loss(self, X, y, reduction=None):
+        return self.loss_of_logits(self(X), y, reduction)
+
+    def loss_of_logits(self, y_hat, y, reduction=None):
         if reduction is None:
-            return self.criterion(self(X), y)
-        return nn.functional.mse_loss(self(X), y, reduction=reduction)
+            return self.criterion(y_hat, y)
+        return nn.functional.mse_loss(y_hat, y, reduction=reduction)
 
     def train_step(self, X, y):
         y_hat = self(X)                          # 1. forward

@@ -29,7 +29,11 @@ class LogisticManual:
         return sigmoid(self.logits(X))
 
     def loss(self, X, y, reduction=None):
-        return bce(self.forward(X), y, reduction or self.reduction)
+        return self.loss_of_logits(self.logits(X), y, reduction)
+
+    def loss_of_logits(self, z, y, reduction=None):
+        """The BCE of ŷ = σ(z), for scores z already computed."""
+        return bce(sigmoid(z), y, reduction or self.reduction)
 
     def train_step(self, X, y):
         """One mini-batch: forward, loss, backward, update. Returns the loss."""
@@ -70,9 +74,12 @@ class LogisticNN(nn.Module):
         return torch.sigmoid(self.logits(X))
 
     def loss(self, X, y, reduction=None):
+        return self.loss_of_logits(self.logits(X), y, reduction)
+
+    def loss_of_logits(self, z, y, reduction=None):
         if reduction is None:
-            return self.criterion(self.forward(X), y)
-        return nn.functional.binary_cross_entropy(self.forward(X), y, reduction=reduction)
+            return self.criterion(torch.sigmoid(z), y)
+        return nn.functional.binary_cross_entropy(torch.sigmoid(z), y, reduction=reduction)
 
     def train_step(self, X, y):
         y_hat = self(X)                          # 1. forward

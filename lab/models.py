@@ -9,29 +9,34 @@ from lab.logistic import LogisticManual, LogisticNN
 from lab.softmax import SoftmaxManual, SoftmaxNN
 
 
-def predict_binary(model, X):
-    """Class 1 where ŷ > 0.5."""
-    return (model.forward(X) > 0.5).float()
+def binary_labels(z):
+    """Class 1 where ŷ = σ(z) > 0.5."""
+    return (torch.sigmoid(z) > 0.5).float()
 
 
-def predict_class(model, X):
+def class_labels(logits):
     """The class with the largest logit (the largest probability), shape (n,)."""
-    return model.logits(X).argmax(dim=1)
+    return logits.argmax(dim=1)
 
 
 @dataclass(frozen=True)
 class Family:
     twins: dict                      # impl name → class
     tasks: tuple                     # dataset tasks it can learn
-    predict: Callable | None         # (model, X) → labels; None: no accuracy (regression)
+    labels: Callable | None          # logits → labels; None: no accuracy (regression)
     multiclass: bool = False         # takes num_classes
+
+    def predict(self, model, X):
+        """The labels the model gives the rows of X."""
+        with torch.no_grad():
+            return self.labels(model.logits(X))
 
 
 FAMILIES = {
-    "logistic": Family({"manual": LogisticManual, "nn": LogisticNN}, ("binary",), predict_binary),
+    "logistic": Family({"manual": LogisticManual, "nn": LogisticNN}, ("binary",), binary_labels),
     "linear": Family({"manual": LinearManual, "nn": LinearNN}, ("regression",), None),
     "softmax": Family({"manual": SoftmaxManual, "nn": SoftmaxNN}, ("multiclass",),
-                      predict_class, multiclass=True),
+                      class_labels, multiclass=True),
 }
 
 
@@ -42,11 +47,3 @@ def make_model(config, data, impl):
     if family.multiclass:
         kwargs["num_classes"] = data.num_classes
     return family.twins[impl](data.num_features, **kwargs)
-
-
-def num_correct(family, model, X, y):
-    """How many rows the model labels right (None for regression)."""
-    if family.predict is None:
-        return None
-    with torch.no_grad():
-        return int((family.predict(model, X) == y).sum())

@@ -29,7 +29,11 @@ class SoftmaxManual:
         return softmax(self.logits(X))
 
     def loss(self, X, y, reduction=None):
-        return cross_entropy(self.logits(X), y, reduction or self.reduction)
+        return self.loss_of_logits(self.logits(X), y, reduction)
+
+    def loss_of_logits(self, logits, y, reduction=None):
+        """The cross-entropy for logits already computed."""
+        return cross_entropy(logits, y, reduction or self.reduction)
 
     def train_step(self, X, y):
         """One mini-batch: forward, loss, backward, update. Returns the loss."""
@@ -70,9 +74,12 @@ class SoftmaxNN(nn.Module):
         return torch.softmax(self.logits(X), dim=1)
 
     def loss(self, X, y, reduction=None):
+        return self.loss_of_logits(self.logits(X), y, reduction)
+
+    def loss_of_logits(self, logits, y, reduction=None):
         if reduction is None:
-            return self.criterion(self.logits(X), y)
-        return nn.functional.cross_entropy(self.logits(X), y, reduction=reduction)
+            return self.criterion(logits, y)
+        return nn.functional.cross_entropy(logits, y, reduction=reduction)
 
     def train_step(self, X, y):
         logits = self.logits(X)                  # 1. forward

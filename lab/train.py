@@ -10,7 +10,7 @@ import torch
 
 from lab.config import validate
 from lab.history import History, ParamPath
-from lab.models import FAMILIES, make_model, num_correct
+from lab.models import FAMILIES, make_model
 
 EVAL_CHUNK = 2048  # rows scored at once: a float copy small enough to stay in cache
 
@@ -128,9 +128,11 @@ def score(family, model, data, X, y):
         for start in range(0, n, EVAL_CHUNK):
             Xc = data.features(X[start:start + EVAL_CHUNK])
             yc = y[start:start + EVAL_CHUNK]
-            total += model.loss(Xc, yc, reduction="sum").item()
-            correct += num_correct(family, model, Xc, yc) or 0
-    return total / n, (None if family.predict is None else correct / n)
+            z = model.logits(Xc)  # one forward pass for both numbers
+            total += model.loss_of_logits(z, yc, reduction="sum").item()
+            if family.labels is not None:
+                correct += int((family.labels(z) == yc).sum())
+    return total / n, (None if family.labels is None else correct / n)
 
 
 def train(run, num_epochs):

@@ -101,7 +101,8 @@ def test_forward_and_loss_numbers_per_example():
     assert told["forward"]["y_hat"] == [0.5, 0.5, 0.5]
     assert told["loss"]["per_example"] == pytest.approx([math.log(2)] * 3)
     assert told["loss"]["value"] == pytest.approx(math.log(2))
-    # ∂L/∂w = mean((ŷ − y)·x) = (0.5 + 1 − 1.5) / 3 = 0; ∂L/∂b = mean(ŷ − y) = (0.5+0.5−0.5)/3
+    # ∂L/∂w = mean((ŷ − y)·x) = (0.5 + 1 − 1.5) / 3 = 0
+    # ∂L/∂b = mean(ŷ − y) = (0.5 + 0.5 − 0.5) / 3 = 1/6
     assert told["backward"]["formula"]["weight"] == [[pytest.approx(0.0, abs=1e-7)]]
     assert told["backward"]["formula"]["bias"] == [pytest.approx(1 / 6)]
     assert told["update"]["bias"]["after"] == [pytest.approx(-0.01 / 6)]

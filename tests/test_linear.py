@@ -47,7 +47,7 @@ def test_linear_family_is_registered_for_regression_only():
     family = FAMILIES["linear"]
     assert family.twins == {"manual": LinearManual, "nn": LinearNN}
     assert family.tasks == ("regression",)
-    assert family.predict is None
+    assert family.labels is None
 
 
 @pytest.mark.parametrize("bias", [True, False])

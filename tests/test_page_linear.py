@@ -4,11 +4,14 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
+from lab.config import RunConfig
 from lab.datasets import load
 from lab.linear import LinearManual, set_params
-from lab.linear_trace import LinearTrace, sample_grads
+from lab.linear_trace import LinearTrace, road, sample_grads
+from lab.train import Run, train
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FIT = "The fitted line and the prediction"
@@ -57,7 +60,8 @@ def test_the_defaults_are_the_notes_nn_run_and_predict_8_at_4_hours():
     assert not at.exception and not at.error
     run = panel(at).run
     config = run.config
-    assert (config.impl, config.lr, config.reduction, config.num_epochs) == ("nn", 0.01, "sum", 1000)
+    assert (config.impl, config.lr, config.reduction, config.num_epochs) == \
+        ("nn", 0.01, "sum", 1000)
     assert run.epoch == 1000
     prediction = chart_data(at, FIT)["prediction"]
     assert prediction["y"][0] == pytest.approx(8, abs=0.05)
@@ -77,7 +81,7 @@ def test_the_landscape_shows_the_whole_road_to_the_best_fit():
     ends = road["ends"].set_index("point")
     assert ends.loc["best fit", "w"] == pytest.approx(2, abs=1e-4)
     assert ends.loc["now", "w"] == pytest.approx(2, abs=0.01)
-    assert len(road["cells"]) == 41 * 41
+    assert len(road["cells"]) == 31 * 31
     over_w = chart_data(at, LANDSCAPE_W)
     assert over_w["path"]["loss"].iloc[0] > 40  # Σ(ŷ − y)² at the start
     assert over_w["now"]["loss"][0] == pytest.approx(0, abs=1e-4)
@@ -133,19 +137,28 @@ def test_the_grad_table_is_what_the_notes_loop_prints():
 def test_reset_starts_a_new_road():
     at = open_page()
     at.button(key="linear.step").click().run()
-    assert trace(at).updates == 1 and len(trace(at).path) == 2
+    assert trace(at).updates == 1 and len(chart_data(at, LANDSCAPE_WB)["road"]) == 2
     at.button(key="linear.reset").click().run()
     assert trace(at).updates == 0 and not at.dataframe
-    assert chart_data(at, LANDSCAPE_WB)["road"].shape[0] == 1
+    assert len(chart_data(at, LANDSCAPE_WB)["road"]) == 1
 
 
-def test_trace_keeps_the_start_and_stays_bounded():
-    import torch
-
+def test_trace_keeps_only_the_newest_samples():
     t = LinearTrace(0.0, 0.0)
     for k in range(1, 5001):
         t.record(1, torch.tensor([[1.0]]), torch.tensor([2.0]), float(k), 0.0)
-    updates, ws, _ = t.road()
-    assert len(t.path) <= 2001 and len(t.samples) == 200
-    assert updates[0] == 0 and updates[-1] == 5000 and ws[-1].item() == 5000.0
+    assert len(t.samples) == 200 and t.samples[-1][1] == 5000
+    assert t.samples[-1][4] == 4999.0 and t.w == 5000.0  # the w before, and after
     assert sample_grads([]) == []
+
+
+def test_the_road_survives_thinning_and_ends_at_the_current_parameters():
+    config = RunConfig(model="linear", dataset="hours-points", impl="manual", lr=0.01,
+                       batch_size=1, num_epochs=1000, reduction="sum")
+    run = Run(config, load("hours-points"))
+    for _ in train(run, 1000):
+        pass
+    updates, ws, bs = road(run)
+    assert updates[0] == 0 and updates[-1] == 3000 and len(updates) <= 2001
+    assert ws[0].item() == run.initial["weight"].item()
+    assert ws[-1].item() == run.params("manual")["weight"].item()

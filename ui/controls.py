@@ -6,6 +6,7 @@ import streamlit as st
 from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
 from lab.datasets import DATASETS, load
 from lab.urlstate import from_params, to_params
+from lab.vision import VISION_DATASETS
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
                   0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
@@ -15,10 +16,24 @@ KEEP = dict(persist_state="session")  # a setting survives a visit to another pa
 IMPL_LABELS = {"manual": "manual", "nn": "torch.nn", "both": "both"}
 
 
-@st.cache_resource(max_entries=64, show_spinner="Loading the dataset…")
 def cached_dataset(name, seed, standardize):
-    """One copy per process, shared read-only by every session."""
+    """One copy per process, shared read-only by every session.
+
+    A torchvision set comes with its official split, so the seed plays no part in it:
+    one copy, not one per seed (a link cycling seeds would otherwise fill the cache
+    with 64 copies of MNIST).
+    """
+    if name in VISION_DATASETS:
+        seed = 0
+    return _shared_dataset(name, seed, standardize)
+
+
+@st.cache_resource(max_entries=64, show_spinner="Loading the dataset…")
+def _shared_dataset(name, seed, standardize):
     return load(name, seed=seed, standardize=standardize)
+
+
+cached_dataset.clear = _shared_dataset.clear
 
 
 def run_settings(page, model, datasets, defaults, omit=()):

@@ -80,21 +80,38 @@ def loss_surface(ws, bs, grid, road, best, y_title):
                          "x2": {"field": "w2"},
                          "y": {"field": "b", "type": "quantitative", "scale": tight},
                          "y2": {"field": "b2"},
-                         "color": {"field": "loss", "type": "quantitative", "title": y_title,
-                                   "scale": {"type": "sqrt", "scheme": "viridis"},
-                                   "legend": {"orient": "right", "gradientLength": 260}}}}
-    ends = {"data": {"name": "ends"},
-            "mark": {"type": "point", "size": 360, "filled": True, "stroke": "white",
-                     "strokeWidth": 2},
-            "encoding": {"x": {"field": "w", "type": "quantitative"},
-                         "y": {"field": "b", "type": "quantitative"},
-                         "shape": {"field": "point", "type": "nominal", "title": None,
-                                   "scale": {"domain": ["now", "best fit"],
-                                             "range": ["circle", "cross"]}},
-                         "color": {"value": NOW}}}
-    layers = [heat, _line("road", "w", "b", "white", width=3, order="update"), ends]
+                         "color": {"field": "loss", "type": "quantitative", "legend": None,
+                                   "scale": {"type": "sqrt", "scheme": "viridis"}},
+                         "tooltip": [{"field": "loss", "title": y_title, "format": ".3f"}]}}
+    points = {"x": {"field": "w", "type": "quantitative"},
+              "y": {"field": "b", "type": "quantitative"}}
+    layers = [
+        heat,
+        _line("road", "w", "b", "white", width=3, order="update"),
+        {"data": {"name": "ends"},
+         "mark": {"type": "point", "size": 360, "filled": True, "color": NOW,
+                  "stroke": "white", "strokeWidth": 2},
+         "encoding": {**points, "shape": {"field": "point", "type": "nominal", "legend": None,
+                                          "scale": {"domain": ["now", "best fit"],
+                                                    "range": ["circle", "cross"]}}}},
+        _label("now", "left", dx=14, dy=-14, points=points),      # above right of the dot
+        _label("best fit", "right", dx=-14, dy=18, points=points),  # below left: never on "now"
+    ]
     return _spec("Loss over (w, b) and the road of gradient descent", layers, datasets,
                  "w", "b")
+
+
+def log_loss_axis(spec):
+    """The same curves spec with a log y axis: the loss of a line falls by orders."""
+    spec["layer"][0]["encoding"]["y"]["scale"] = {"type": "log"}
+    return spec
+
+
+def _label(point, align, dx, dy, points):
+    return {"data": {"name": "ends"}, "transform": [{"filter": f"datum.point == '{point}'"}],
+            "mark": {"type": "text", "align": align, "dx": dx, "dy": dy, "fontSize": 17,
+                     "fontWeight": "bold", "color": "white"},
+            "encoding": {**points, "text": {"field": "point"}}}
 
 
 def _line(name, x, y, color, width=4, clip=False, order=None, point=False):

@@ -61,6 +61,8 @@ class Panel:
         self.state = st.session_state[key]
         self._adopt_settings()
         if st.session_state.pop(f"{page}.autostart", False):  # a preset link with train=1
+            if not _untrained(self.state.run):  # a preset starts from its beginning
+                self.state.run, self.state.last_step = Run(config, data), None
             self._on_train()
 
     # -- run control --------------------------------------------------------
@@ -127,6 +129,7 @@ class Panel:
             s.run, s.last_step = Run(self.config, self.data), None
         s.run.set_lr(self.config.lr)
         s.message = None
+        self.notice.empty()  # buttons() already drew the old message in this rerun
 
     # -- drawing and training -----------------------------------------------
 
@@ -137,13 +140,16 @@ class Panel:
             s.step_requested = False
             self._fresh_run_if_needed()
             with self._locked():
-                if self.explain_steps:  # the numbers before the update, then the update
-                    X, y = next_batch(s.run)
-                    model = next(iter(s.run.models.values()))
-                    s.explained = step_explained(model, X, y, s.run.config.lr)
-                    s.explained["X"], s.explained["y"] = X[:16].tolist(), y[:16].tolist()
-                for event in train_one_batch(s.run):
-                    self._note(event)
+                try:
+                    if self.explain_steps:  # the numbers before the update, then the update
+                        X, y = next_batch(s.run)
+                        model = next(iter(s.run.models.values()))
+                        s.explained = step_explained(model, X, y, s.run.config.lr)
+                        s.explained["X"], s.explained["y"] = X[:16].tolist(), y[:16].tolist()
+                    for event in train_one_batch(s.run):
+                        self._note(event)
+                except Exception as exc:  # noqa: BLE001 — as in _train_live: report, go on
+                    self._report(exc)
         if s.train_requested:
             s.train_requested = False
             self._fresh_run_if_needed()
@@ -166,11 +172,14 @@ class Panel:
                         if not s.running:
                             break
             except Exception as exc:  # noqa: BLE001 — report it; the session and run go on
-                s.message = ("error", f"Training stopped by an error: {type(exc).__name__}: "
-                             f"{exc}. The run so far is kept; Reset starts a new one.")
-                self._show_message()
+                self._report(exc)
             s.running = False
         self._draw(draw)
+
+    def _report(self, exc):
+        self.state.message = ("error", f"Training stopped by an error: {type(exc).__name__}: "
+                              f"{exc}. The run so far is kept; Reset starts a new one.")
+        self._show_message()
 
     @contextmanager
     def _training_slot(self):

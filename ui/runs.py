@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-import torch
 
+from lab.export import export_script, metrics_csv, save_params
 from ui.live import chart
 
 MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
@@ -97,27 +97,17 @@ def overlay_spec(records):
     }
 
 
-def metrics_csv(run):
-    """One row per recorded epoch and twin: the numbers behind the curves."""
-    frames = []
-    for impl in run.models:
-        epochs, cols = run.history.series(impl)
-        frames.append(pd.DataFrame({"impl": impl, "epoch": epochs, **cols}))
-    return pd.concat(frames).to_csv(index=False)
-
-
 def params_bytes(run):
     """The parameters of every twin as a torch.save file ({impl: state_dict})."""
     buffer = io.BytesIO()
-    torch.save({impl: {k: v.clone() for k, v in run.params(impl).items()} for impl in run.models},
-               buffer)
+    save_params(run, buffer)
     return buffer.getvalue()
 
 
 def _downloads(box, record):
     run, stem = record.run, f"run{record.id}-{record.run.config.dataset}"
     c = box.columns(3)
-    c[0].download_button("Metrics (CSV)", lambda: metrics_csv(run), f"{stem}-metrics.csv",
+    c[0].download_button("Metrics (CSV)", lambda: metrics_csv(run.history), f"{stem}-metrics.csv",
                          "text/csv", key=f"{record.page}.dl_csv", on_click="ignore")
     c[1].download_button("Parameters (.pt)", lambda: params_bytes(run), f"{stem}-params.pt",
                          "application/octet-stream", key=f"{record.page}.dl_pt",
@@ -129,8 +119,7 @@ def _downloads(box, record):
 
 
 def _script(run):
-    try:
-        from lab.export import export_script
-    except ImportError:  # the exporter arrives with a later change
-        return None
-    return export_script(run.config)
+    """The standalone script, for the datasets a script can load on its own."""
+    if run.config.dataset.startswith("csv:"):
+        return None  # an upload lives only in this session: there is no file to point at
+    return lambda: export_script(run.config)

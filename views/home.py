@@ -20,8 +20,9 @@ PAGES = [  # the course's order
      "the sigmoid and the BCE, live on hours → pass, iris and synthetic data (C1–C3)."),
     ("views/losses.py", "Losses and sigmoids", "📉",
      "the slides' BCE table, the sigmoid family, why BCE and not MSE (C7, C9)."),
+    ("views/softmax.py", "Softmax regression", "🔢",
+     "k classes: digits, Fashion-MNIST, MNIST, CIFAR-10; the weights as pictures (C4, C5)."),
 ]
-COMING = ["**Softmax regression** — many classes, Fashion-MNIST and digits (C4, C5): coming."]
 
 st.title("Logistic Regression Lab")
 st.markdown(
@@ -37,8 +38,6 @@ for page, title, icon, line in PAGES:
     left, right = st.columns([1, 3], vertical_alignment="center")
     left.page_link(page, label=title, icon=icon)
     right.markdown(line)
-for line in COMING:
-    st.markdown(line)
 
 st.header("The course's experiments, one click each")
 st.markdown("Each link opens its page with the notes' settings and starts training. "
@@ -50,5 +49,5 @@ for start in range(0, len(PRESETS), PRESETS_PER_ROW):
             st.markdown(f"#### {preset.title}")
             st.markdown(f"**Settings:** {preset.settings}")
             st.markdown(f"**Expect:** {preset.expect}")
-            st.page_link(preset.page, label="Open and train", icon=":material/play_arrow:",
+            st.page_link(preset.page, label="**Open and train**", icon=":material/play_arrow:",
                          query_params=preset.query_params())

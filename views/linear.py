@@ -6,8 +6,7 @@ from lab.config import RunConfig
 from lab.functions import mse
 from lab.landscape import least_squares, mse_along, mse_surface
 from lab.linear import LinearManual, LinearNN, predict
-from lab.linear_trace import LinearTrace, sample_grads
-from lab.params import initial_params
+from lab.linear_trace import LinearTrace, road, sample_grads
 from lab.train import Run, Step, train
 from ui import figures, linear_figures
 from ui.controls import FULL_BATCH, cached_dataset, run_settings, show_source
@@ -16,7 +15,7 @@ from ui.live import Panel, chart
 X_NEW = 4.0  # the notes' question: how many points after 4 hours?
 DEFAULTS = RunConfig(model="linear", dataset="hours-points", impl="nn", lr=0.01,
                      batch_size=FULL_BATCH, num_epochs=1000, reduction="sum")  # the notes' nn run
-GRID = 41  # cells per side of the (w, b) heatmap
+GRID = 31  # cells per side of the (w, b) heatmap: smooth enough, cheap to redraw
 LOSS_TITLES = {"sum": "loss Σ(ŷ − y)²", "mean": "loss: mean of (ŷ − y)²"}
 
 st.title("Linear regression")
@@ -49,9 +48,8 @@ def trace_of(run):
     kept = st.session_state.get("linear.trace")
     if kept is None or kept[0] is not run:
         start = current(run)
-        if run.epoch == 0 and run.batch <= 1:  # not trained yet, or just after its first update
-            W, b = initial_params(1, 1, run.config.init, run.config.seed)  # as the twins start
-            start = (W.item(), b.item())
+        if run.updates <= 1:  # not trained yet, or just after its first update
+            start = run.initial["weight"].item(), run.initial["bias"].item()
         kept = (run, LinearTrace(*start))
         st.session_state["linear.trace"] = kept
     return kept[1]
@@ -73,6 +71,11 @@ gap_box = st.empty()
 left, right = st.columns(2)
 fit_box, loss_box = left.empty(), right.empty()
 w_curve_box, surface_box = left.empty(), right.empty()
+left.caption("Blue: the loss for every w, with b held where it is now. Orange: the loss the "
+             "run had at each update, with the b it had then. They meet at the red point.")
+right.caption("Darker is lower. The valley runs along 2w + b = 4 (lines through the middle "
+              "point, x = 2, y = 4): gradient descent drops into it fast, then crawls along "
+              "it to the best fit, w = 2, b = 0.")
 st.subheader("The gradients, sample by sample")
 st.markdown("As the notes print `grad: x y w.grad`: each sample's loss ℓ = (ŷ − y)² and its "
             "gradients at the (w, b) it saw, newest first. An update moves (w, b) by −lr "
@@ -91,15 +94,14 @@ def draw(run, step):
         gap_box.caption(f"manual and torch.nn in lockstep: largest parameter gap so far "
                         f"{run.max_param_gap:.2e}")
     chart(fit_box, linear_figures.fit_line(w, b, X, y, X_NEW))
-    chart(loss_box, figures.curves(run.history, "loss", "Loss per epoch (mean over the "
-                                   "examples)", "MSE"))
-    trace = trace_of(run)
-    draw_landscape(run.config.reduction, trace.road())
-    draw_grads(trace)
+    chart(loss_box, linear_figures.log_loss_axis(figures.curves(
+        run.history, "loss", "Loss per epoch (mean over the examples)", "MSE (log scale)")))
+    draw_landscape(run.config.reduction, road(run))
+    draw_grads(trace_of(run))
 
 
-def draw_landscape(reduction, road):
-    updates, ws, bs = road
+def draw_landscape(reduction, path):
+    updates, ws, bs = path
     best = least_squares(X, y)
     w_range, b_range = span(ws, best[0]), span(bs, best[1])
     losses = mse_along(X, y, ws, bs, reduction)
@@ -108,7 +110,7 @@ def draw_landscape(reduction, road):
         w_grid, curve, (updates, ws, losses), (ws[-1].item(), losses[-1].item()),
         LOSS_TITLES[reduction]))
     w_grid, b_grid, grid = mse_surface(X, y, w_range, b_range, steps=GRID, reduction=reduction)
-    chart(surface_box, linear_figures.loss_surface(w_grid, b_grid, grid, road, best,
+    chart(surface_box, linear_figures.loss_surface(w_grid, b_grid, grid, path, best,
                                                    LOSS_TITLES[reduction]))
 
 
@@ -125,12 +127,15 @@ def draw_grads(trace):
         grads_box.info("Press **Step** or **Train**: each update adds its samples here.")
         return
     table = pd.DataFrame(rows).rename(columns=GRAD_COLUMNS)
-    grads_box.dataframe(table.style.format("{:.5g}"), hide_index=True, height=320)
+    grads_box.dataframe(table.style.format(GRAD_FORMATS), hide_index=True, height=320)
 
 
 GRAD_COLUMNS = {"ŷ": "ŷ = w·x + b", "loss": "ℓ = (ŷ − y)²",
                 "grad_w": "∂ℓ/∂w = 2x(ŷ − y)", "grad_b": "∂ℓ/∂b = 2(ŷ − y)",
                 "w": "w before", "b": "b before"}
+GRAD_FORMATS = {"x": "{:g}", "y": "{:g}", "w before": "{:.4f}", "b before": "{:.4f}",
+                "ŷ = w·x + b": "{:.4f}", "ℓ = (ŷ − y)²": "{:.4g}",
+                "∂ℓ/∂w = 2x(ŷ − y)": "{:.4g}", "∂ℓ/∂b = 2(ŷ − y)": "{:.4g}"}
 
 panel.show(draw)
 

@@ -1,0 +1,305 @@
+"""A lecture hall at once: eight students train on one server, in eight browser tabs.
+
+One server (the `app_url` fixture, default LAB_MAX_TRAINING = 2), eight browser contexts
+(eight sessions) opened with `train=1` links of different settings. Playwright's sync API
+is single-threaded, so the test opens all eight and then polls each in turn.
+
+Checked: every session finishes; its final parameters (read from the "Parameters" table,
+whose accessible <table> carries the full float text) equal what the same settings give
+in-process with `lab.train` and what the same link gives alone; a page load stays fast
+meanwhile; some sessions were told they are queued; a tab closed mid-training frees its slot.
+Timings go to stdout and to artifacts/concurrency.json.
+"""
+import json
+import re
+import time
+from dataclasses import dataclass, replace
+
+import pytest
+import torch
+
+from lab.config import RunConfig
+from lab.datasets import load
+from lab.train import Run, train
+from tests.browser.helpers import REPO_ROOT, SCREENSHOT_DIR, error_elements, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+FULL = 1 << 20  # ui.controls.FULL_BATCH: the whole training set at once
+SUMMARY = REPO_ROOT / "artifacts" / "concurrency.json"
+HOME_LOAD_LIMIT = 10.0  # seconds for "/" to render while eight sessions train
+TRAIN_TIMEOUT = 120.0   # seconds for all eight to finish
+
+
+@dataclass(frozen=True)
+class Setting:
+    dataset: str
+    impl: str
+    lr: float
+    batch_size: int
+    num_epochs: int
+    seed: int
+    init: str = "default"
+    reduction: str = "mean"
+    standardize: bool = False
+
+    def query(self, train=True):
+        """Every setting in the link, so the page's defaults do not matter."""
+        params = dict(vars(self))
+        params["standardize"] = "true" if self.standardize else "false"
+        text = "&".join(f"{k}={v}" for k, v in params.items())
+        return text + ("&train=1" if train else "")
+
+    def config(self):
+        return RunConfig(model="logistic", **vars(self))
+
+    @property
+    def label(self):
+        return f"{self.dataset}/{self.impl}/lr{self.lr:g}/b{self.batch_size}/{self.num_epochs}ep/s{self.seed}"
+
+
+SESSIONS = [  # a mix of every bundled set, every implementation, seeds and learning rates
+    Setting("hours", "nn", 0.1, FULL, 400, 0, reduction="sum"),
+    Setting("hours", "manual", 1.0, FULL, 400, 1, init="zeros"),
+    Setting("iris", "manual", 0.1, 16, 60, 2, init="normal", standardize=True),
+    Setting("iris", "both", 0.02, 16, 40, 5, reduction="sum", standardize=True),
+    Setting("synthetic", "nn", 1.0, 256, 40, 3),
+    Setting("synthetic", "both", 0.5, 128, 15, 4, init="zeros"),
+    Setting("breast-cancer", "both", 0.05, 32, 15, 6, standardize=True),
+    Setting("breast-cancer", "manual", 0.5, FULL, 200, 7, standardize=True),
+]
+
+STATUS_JS = r"""() => {
+  for (const el of document.querySelectorAll('[data-testid="stMarkdownContainer"]')) {
+    const t = el.textContent.trim();
+    if (/^(Epoch \d+ of \d+|⏳)/.test(t)) return t;
+  }
+  return '';
+}"""
+
+# The "Parameters" dataframe: glide-data-grid keeps an accessible <table> with each cell's
+# full text beside its canvas. Its header starts with an empty cell and ends with "b".
+PARAMS_JS = r"""() => {
+  for (const t of document.querySelectorAll('[data-testid="stDataFrame"] table[role=grid]')) {
+    const rows = Array.from(t.querySelectorAll('tr'))
+      .map(tr => Array.from(tr.children).map(c => c.textContent));
+    if (rows.length > 1 && rows[0][0] === '' && rows[0][rows[0].length - 1] === 'b') return rows;
+  }
+  return null;
+}"""
+
+
+def reference(setting):
+    """{impl: [first weights…, bias]} trained in-process: the same seed gives the same run."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the app does: reductions then sum in the same order
+    try:
+        config = setting.config()
+        run = Run(config, load(config.dataset, seed=config.seed, standardize=config.standardize))
+        for _ in train(run, config.num_epochs):
+            pass
+        return {impl: run.params(impl)["weight"].reshape(-1).tolist()
+                + [run.params(impl)["bias"].item()] for impl in run.models}
+    finally:
+        torch.set_num_threads(threads)
+
+
+def status(page):
+    return page.evaluate(STATUS_JS)
+
+
+def finished(text, epochs):
+    return re.match(rf"Epoch {epochs} of {epochs} · stopped", text) is not None
+
+
+def shown_params(page):
+    """{impl: [weights shown…, bias]} as the page's Parameters table shows them."""
+    page.wait_for_function(PARAMS_JS)
+    rows = page.evaluate(PARAMS_JS)
+    header, values = rows[0], {}
+    columns = [i for i, name in enumerate(header) if name.startswith("w[") or name == "b"]
+    for row in rows[1:]:
+        if row[0] in ("manual", "nn"):
+            values[row[0]] = [float(row[i]) for i in columns]
+    return values
+
+
+def same_params(shown, expected):
+    """Shown weights (the first eight at most) and bias equal the reference exactly."""
+    assert set(shown) == set(expected)
+    for impl, cells in shown.items():
+        ref = expected[impl][:len(cells) - 1] + [expected[impl][-1]]
+        assert cells == ref, f"{impl}: page {cells} != reference {ref}"
+
+
+def open_session(browser, app_url, query, path="/logistic"):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.goto(f"{app_url}{path}?{query}", wait_until="commit")
+    return context, page
+
+
+def wait_for(page, predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = status(page)
+        if predicate(text):
+            return text
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: status is {text!r}")
+
+
+def train_alone(browser, app_url, setting):
+    """(seconds, parameters shown) for one session on an otherwise idle server."""
+    context, page = open_session(browser, app_url, setting.query())
+    start = time.monotonic()
+    try:
+        wait_for(page, lambda t: finished(t, setting.num_epochs), TRAIN_TIMEOUT, setting.label)
+        seconds = time.monotonic() - start
+        wait_idle(page)
+        return seconds, shown_params(page)
+    finally:
+        context.close()
+
+
+def montage(paths, out, columns=4, width=700):
+    """The eight screenshots side by side in one PNG, to look at."""
+    from PIL import Image
+
+    images = [Image.open(p) for p in paths]
+    scale = width / images[0].width
+    height = int(images[0].height * scale)
+    rows = (len(images) + columns - 1) // columns
+    sheet = Image.new("RGB", (columns * width, rows * height), "white")
+    for i, image in enumerate(images):
+        sheet.paste(image.resize((width, height)), ((i % columns) * width, (i // columns) * height))
+    sheet.save(out)
+    for p in paths:
+        p.unlink()
+    return out
+
+
+def test_eight_sessions_train_at_once_and_match_a_lone_run(browser, app_url, capsys):
+    expected = [reference(s) for s in SESSIONS]
+
+    # 1. Each alone, for its time and its numbers.
+    alone = [train_alone(browser, app_url, s) for s in SESSIONS]
+    for (_, shown), ref in zip(alone, expected):
+        same_params(shown, ref)
+
+    # 2. All eight at once.
+    sessions = [open_session(browser, app_url, s.query()) for s in SESSIONS]
+    started = time.monotonic()
+    done_at, queued, training_from = {}, set(), {}
+    home_seconds = None
+    try:
+        while len(done_at) < len(SESSIONS):
+            assert time.monotonic() - started < TRAIN_TIMEOUT, (
+                f"not all finished: {[status(p) for _, p in sessions]}")
+            for i, ((_, page), setting) in enumerate(zip(sessions, SESSIONS)):
+                if i in done_at:
+                    continue
+                text = status(page)
+                if "Queued" in text:
+                    if not queued:
+                        screenshot(page, "concurrency-queued", full_page=False)
+                    queued.add(i)
+                elif re.match(r"Epoch [1-9]", text) and "training…" in text:
+                    training_from.setdefault(i, time.monotonic() - started)
+                elif finished(text, setting.num_epochs):
+                    done_at[i] = time.monotonic() - started
+            if home_seconds is None and len(set(training_from) - set(done_at)) >= 2:
+                home_seconds = load_home_while_training(browser, app_url)
+            time.sleep(0.1)
+
+        shots = []
+        for i, ((_, page), setting) in enumerate(zip(sessions, SESSIONS)):
+            wait_idle(page)
+            assert error_elements(page) == [], setting.label
+            assert page.js_errors == [], setting.label
+            shown = shown_params(page)
+            same_params(shown, expected[i])
+            assert shown == alone[i][1]  # and what the same link shows alone
+            shots.append(screenshot(page, f"concurrency-finished-{i}", full_page=False))
+        montage(shots, SCREENSHOT_DIR / "concurrency-8-finished.png")
+    finally:
+        for context, _ in sessions:
+            context.close()
+        report({
+            "max_training": 2,
+            "sessions": [{"settings": s.label, "alone_seconds": round(a[0], 2),
+                          "first_seen_training": round(training_from.get(i, -1), 2),
+                          "at_once_seconds": round(done_at.get(i, -1), 2),
+                          "slowdown": round(done_at.get(i, 0) / a[0], 2), "queued": i in queued}
+                         for i, (s, a) in enumerate(zip(SESSIONS, alone))],
+            "all_eight_seconds": round(max(done_at.values(), default=-1), 2),
+            "sum_alone_seconds": round(sum(a[0] for a in alone), 2),
+            "home_page_seconds_while_training": home_seconds,
+        }, capsys)
+    assert home_seconds is not None, "never saw two sessions training at once"
+    assert home_seconds < HOME_LOAD_LIMIT
+    assert queued, "with two training slots, some of eight sessions must have queued"
+
+
+def load_home_while_training(browser, app_url):
+    """Seconds until "/" shows its title, in a ninth context, while others train."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        start = time.monotonic()
+        page.goto(app_url + "/")
+        page.get_by_role("heading", name="Logistic Regression Lab").wait_for(timeout=30_000)
+        seconds = round(time.monotonic() - start, 2)
+        wait_idle(page)
+        assert error_elements(page) == []
+        return seconds
+    finally:
+        context.close()
+
+
+LONG = Setting("hours", "nn", 0.01, FULL, 100_000, 0, reduction="sum")  # minutes of work
+SHORT = Setting("hours", "manual", 0.1, FULL, 300, 9)
+
+
+def test_a_closed_tab_frees_its_training_slot(browser, app_url, capsys):
+    a = open_session(browser, app_url, LONG.query())
+    b = open_session(browser, app_url, replace(LONG, seed=1).query())
+    contexts = [a[0], b[0]]
+    try:
+        for _, page in (a, b):  # both slots taken: each has finished an epoch
+            wait_for(page, lambda t: re.match(r"Epoch [1-9]\d* of 100000 · training…", t),
+                     60, "a long run should be training")
+        c = open_session(browser, app_url, SHORT.query())
+        contexts.append(c[0])
+        wait_for(c[1], lambda t: "Queued" in t, 30, "the third session should queue")
+        a[0].close()  # the tab goes away mid-training: its slot must come back
+        closed = time.monotonic()
+        wait_for(c[1], lambda t: finished(t, SHORT.num_epochs), 60,
+                 "the queued session should start and finish once a tab closed")
+        freed = round(time.monotonic() - closed, 2)
+        wait_for(b[1], lambda t: "training…" in t, 5, "the other long run goes on")
+        report({"closed_tab_to_queued_session_finished_seconds": freed}, capsys)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def report(summary, capsys):
+    """To the terminal whatever pytest's capture, and merged into artifacts/concurrency.json."""
+    SUMMARY.parent.mkdir(parents=True, exist_ok=True)
+    merged = json.loads(SUMMARY.read_text()) if SUMMARY.exists() else {}
+    merged.update(summary)
+    SUMMARY.write_text(json.dumps(merged, indent=2))
+    with capsys.disabled():
+        print()
+        for s in summary.get("sessions", []):
+            print(f"  {s['settings']:<40} alone {s['alone_seconds']:6.2f} s   with 8 at once "
+                  f"{s['at_once_seconds']:6.2f} s (training from {s['first_seen_training']:6.2f} s)"
+                  f"   ×{s['slowdown']:<5} {'queued' if s['queued'] else ''}")
+        for key, value in summary.items():
+            if key != "sessions":
+                print(f"  {key}: {value}")

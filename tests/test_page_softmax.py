@@ -1,0 +1,181 @@
+"""The Softmax regression page, driven through Streamlit's AppTest (no browser)."""
+import json
+import struct
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lab.imagefiles import IDX_FILES
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ACCURACY = "Accuracy (the most probable class)"
+CONFUSION = "Confusion matrix (test split)"
+
+
+def open_page():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/softmax.py").run()
+    assert not at.exception
+    return at
+
+
+def panel(at):
+    return at.session_state["softmax.panel"]
+
+
+def chart_data(at, title):
+    """The named datasets (as DataFrames) of the Vega-Lite chart with this title."""
+    for chart in at.get("vega_lite_chart"):
+        if json.loads(chart.proto.spec).get("title") == title:
+            return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                    for d in chart.proto.datasets}
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def set_widget(at, key, value):
+    widget = next(w for w in at.main if getattr(w, "key", None) == key)
+    widget.set_value(value)
+
+
+def train(at, dataset, impl="manual", epochs=3, batch_size=32, lr=0.5):
+    at.selectbox(key="softmax.dataset").set_value(dataset)
+    set_widget(at, "softmax.impl", impl)
+    at.number_input(key="softmax.num_epochs").set_value(epochs)
+    at.select_slider(key="softmax.batch_size").set_value(batch_size)
+    at.select_slider(key="softmax.lr").set_value(lr)
+    at.run()
+    at.button(key="softmax.train").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return panel(at).run
+
+
+def assert_confusion_holds_the_test_split(at, data):
+    cells = chart_data(at, CONFUSION)["cells"]
+    assert len(cells) == data.num_classes ** 2
+    assert cells["count"].sum() == len(data.y_test)
+
+
+@pytest.mark.parametrize("impl", ["manual", "nn", "both"])
+@pytest.mark.parametrize("dataset", ["digits", "iris3"])
+def test_trains_every_bundled_dataset_with_every_implementation(dataset, impl):
+    at = open_page()
+    run = train(at, dataset, impl, lr=0.5 if dataset == "digits" else 0.05)
+    assert run.config.dataset == dataset and run.epoch == 3
+    assert set(run.models) == ({"manual", "nn"} if impl == "both" else {impl})
+    if impl == "both":
+        assert run.max_param_gap < 1e-4
+        assert any(c.value.startswith("manual vs torch.nn, largest gap") for c in at.caption)
+    assert len(chart_data(at, ACCURACY)["curves"]) >= 3
+    assert_confusion_holds_the_test_split(at, run.data)
+    assert any("Epoch 3" in m.value for m in at.markdown)
+    assert len(at.dataframe) >= 1  # the worked cross-entropy table
+    if dataset == "digits":  # 10 weight pictures, 8 mistakes and 4 worked examples at most
+        assert len(at.get("image")) >= 10
+    else:  # tabular: the weights as a class × feature heat map
+        weights = chart_data(at, "Weights: a row per class, a column per feature")["cells"]
+        assert len(weights) == 3 * 4
+
+
+def test_digits_defaults_reach_95_percent_within_20_epochs():
+    at = open_page()
+    at.button(key="softmax.train").click().run()
+    run = panel(at).run
+    config = run.config
+    assert (config.dataset, config.lr, config.batch_size, run.epoch) == ("digits", 0.5, 32, 20)
+    assert run.history.latest.metrics["manual"].test_acc >= 0.95
+    curves = chart_data(at, ACCURACY)["curves"]
+    assert curves[curves["split"] == "test"]["value"].iloc[-1] >= 0.95
+
+
+def test_worked_cross_entropy_matches_the_batch():
+    at = open_page()
+    at.button(key="softmax.step").click().run()
+    step = panel(at).last_step
+    (table,) = [df for df in at.dataframe if "−log p[y]" in df.value.columns]
+    assert len(table.value) == 8 and step.rows == 32
+    labels = [str(int(c)) for c in step.y[:8]]
+    assert table.value["y"].tolist() == labels
+    assert any(m.value.startswith("Mean of −log p over the batch (the first 8 shown)")
+               for m in at.markdown)
+
+
+def test_the_naive_softmax_gives_nan_where_the_shifted_one_does_not():
+    at = open_page()
+    text = " ".join(m.value for m in at.markdown)
+    assert "`exp(z) / exp(z).sum()`: **[nan, 0]**" in text
+    assert "Shifted by the largest logit first: **[1, 0]**" in text
+    at.number_input(key="softmax.caution_logit").set_value(5.0).run()
+    assert "No overflow at this size" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """An empty data directory, and image sets loaded afresh (the cache is process-wide)."""
+    from ui.controls import cached_dataset
+
+    monkeypatch.setenv("LAB_DATA_DIR", str(tmp_path))
+    cached_dataset.clear()
+    yield tmp_path
+    cached_dataset.clear()
+
+
+def test_offline_a_torchvision_set_is_explained_and_the_page_stays_usable(data_dir, monkeypatch):
+    def refuse(request, *args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    at = open_page()
+    at.selectbox(key="softmax.dataset").set_value("mnist").run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert "Could not download MNIST" in message and str(data_dir) in message
+    assert all(name in message for name in IDX_FILES)
+    at.button(key="softmax.use_digits").click().run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="softmax.dataset").value == "digits"
+    at.number_input(key="softmax.num_epochs").set_value(2).run()
+    at.button(key="softmax.train").click().run()
+    assert panel(at).run.epoch == 2 and not at.error
+
+
+def idx_bytes(file_name, n):
+    """A tiny raw IDX file of 28×28 images: class c has a bright band at rows 2c, 2c + 1."""
+    y = np.arange(n, dtype=np.uint8) % 10
+    X = np.random.default_rng(n).integers(0, 64, (n, 28, 28), dtype=np.uint8)
+    for i, c in enumerate(y):
+        X[i, 2 * c:2 * c + 2] = 255
+    if "images" in file_name:
+        return struct.pack(">IIII", 0x00000803, n, 28, 28) + X.tobytes()
+    return struct.pack(">II", 0x00000801, n) + y.tobytes()
+
+
+def test_a_fashion_mnist_shaped_set_downloads_with_progress_and_trains(data_dir, monkeypatch):
+    from torchvision.datasets import mnist
+
+    def fetch(url, download_root, filename=None, md5=None, **kwargs):  # a download that works
+        name = filename.removesuffix(".gz")
+        (Path(download_root) / name).write_bytes(idx_bytes(name, 60 if "train" in name else 20))
+
+    monkeypatch.setattr(mnist, "download_and_extract_archive", fetch)
+    at = open_page()
+    at.selectbox(key="softmax.dataset").set_value("fashion-mnist").run()
+    progress = [m.value for m in at.markdown]
+    assert any(text.startswith("Downloading Fashion-MNIST") for text in progress)
+    assert f"Fashion-MNIST is ready in {data_dir}" in progress
+    assert (data_dir / "FashionMNIST" / "raw" / IDX_FILES[0]).is_file()
+    run = train(at, "fashion-mnist", epochs=2, batch_size=16, lr=0.1)
+    assert run.epoch == 2 and run.data.X_train.shape == (60, 784)
+    assert len(at.get("image")) >= 10  # a 28×28 picture of each class's weights
+    names = {m.value for m in at.markdown}
+    assert {"#### T-shirt/top", "#### Ankle boot"} <= names
+    assert_confusion_holds_the_test_split(at, run.data)
+    at.run()  # the files are in place now: no second download, same data
+    assert not at.exception and panel(at).run is run
+    assert not any(m.value.startswith("Downloading") for m in at.markdown)

@@ -1,0 +1,252 @@
+"""Softmax regression: k classes, each class's weights as a picture, the cross-entropy worked."""
+import pandas as pd
+import streamlit as st
+import torch
+
+from lab.config import RunConfig
+from lab.confusion import confident_mistakes, confusion_matrix, probs_on_test_split
+from lab.explain import cross_entropy_table
+from lab.functions import cross_entropy, cross_entropy_per_example, log_softmax, softmax
+from lab.functions import softmax_naive
+from lab.imagefiles import SOURCES
+from lab.softmax import SoftmaxManual, SoftmaxNN
+from lab.train import Run, train
+from ui import figures, runs
+from ui import softmax_figures as sf
+from ui.controls import available, run_settings, show_source
+from ui.fetch import dataset_or_error
+from ui.live import STEP_ROWS_KEPT, Panel, chart
+
+DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"])
+DEFAULTS = RunConfig(model="softmax", dataset="digits", lr=0.5, batch_size=32,
+                     num_epochs=20)  # digits: test accuracy ≥ 0.95 within 20 epochs
+EXAMPLES = 4          # examples of the batch drawn with their probabilities
+TABLE_ROWS = 8        # examples of the batch in the table
+WEIGHTS_PER_ROW = 5   # weight pictures side by side
+MISTAKES = 8          # most confidently wrong test examples shown
+CHEAP = 500_000       # test pixels (rows × features) cheap enough to rescore at every redraw
+NOTES = {
+    "fashion-mnist": "The course's C4: batch 256, lr 0.1, hand-made or torch.nn; test "
+                     "accuracy about 0.82–0.84 after a few epochs.",
+    "iris3": "Tip: the four measurements are in cm on different scales; **Standardize** "
+             "helps, or a smaller learning rate.",
+}
+
+st.title("Softmax regression")
+st.markdown(
+    "Logistic regression for **k classes**: one linear score per class, **z = W·x + b** "
+    "(W holds a row of weights per class), turned into probabilities by the **softmax** and "
+    "trained by gradient descent on the **cross-entropy**, −log of the probability given to "
+    "the true class. Every batch runs the course's four steps: *forward* (z, then p), "
+    "*loss*, *backward* (autograd fills the gradients), *update* (W ← W − lr·∂L/∂W).")
+st.latex(r"p_j=\mathrm{softmax}(z)_j=\frac{e^{z_j}}{\sum_{c=1}^{k} e^{z_c}}\qquad "
+         r"\ell_n=-\log p_{y_n}\qquad L=\frac{1}{N}\sum_{n=1}^{N}\ell_n")
+st.markdown("The course picks each row's true-class probability with `gather`: "
+            "`-log_probs.gather(1, y.view(-1, 1))` takes column `y[i]` of row `i`.")
+
+
+def use_digits():
+    st.session_state["softmax.dataset"] = "digits"
+
+
+config = run_settings("softmax", "softmax", DATASETS, DEFAULTS)
+if config.dataset in SOURCES and config.standardize:
+    config = config.with_(standardize=False)
+    st.caption("Standardize stays off for this set: its pixels already share one scale, "
+               "[0, 1], and a standardized copy would cost the server 4× the memory.")
+data = dataset_or_error(config.dataset, config.seed, config.standardize)
+if data is None:
+    st.button("Use the bundled digits instead", key="softmax.use_digits", on_click=use_digits)
+    st.stop()
+st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
+
+panel = Panel("softmax", config, data)
+panel.buttons()
+left, right = st.columns(2)
+loss_box, acc_box = left.empty(), right.empty()
+gap_box = st.empty()
+st.subheader("The weights of each class")
+if data.image_shape is None:
+    st.caption("Each class's score is its row of weights times the features, plus its bias.")
+elif data.image_shape[0] == 1:
+    st.caption("Each picture is one class's row of W laid out as an image: where it is "
+               "**red**, a bright pixel raises that class's score; where it is **blue**, it "
+               "lowers it; white is 0. One colour scale for every class.")
+else:
+    st.caption("Each picture is one class's row of W as an image, each colour channel "
+               "around mid-grey (0): the colour pattern that raises that class's score.")
+with st.container(key="softmax-weights"):
+    weights_box = st.empty()
+st.subheader("On the test split")
+matrix_col, wrong_col = st.columns(2)
+with matrix_col.container(key="softmax-confusion"):
+    matrix_box = st.empty()
+matrix_note = matrix_col.empty()
+wrong_col.markdown("**The most confidently wrong test examples**")
+wrong_box = wrong_col.empty()
+st.subheader("Cross-entropy, worked through for the current batch")
+examples_box = st.empty()
+table_box, mean_box = st.empty(), st.empty()
+
+
+def draw(run, step):
+    model = run.models[next(iter(run.models))]  # in lockstep both agree; show the first
+    chart(loss_box, figures.curves(run.history, "loss", "Loss (mean cross-entropy per example)",
+                                   "cross-entropy"))
+    chart(acc_box, figures.curves(run.history, "acc", "Accuracy (the most probable class)",
+                                  "accuracy"))
+    if run.max_param_gap is not None:  # both twins in lockstep: how far apart they are
+        gap_box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
+                        f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
+    draw_weights(model)
+    draw_test(run, model)
+    draw_worked(model, step)
+
+
+def draw_weights(model):
+    W = model.params()["weight"]                     # (k, d)
+    if data.image_shape is None:
+        chart(weights_box, sf.weights_heatmap(W, data.feature_names, data.class_names))
+        return
+    grid = weights_box.container()
+    pictures = sf.weight_images(W, data.image_shape, size=sf.WEIGHT_PX)
+    for start in range(0, data.num_classes, WEIGHTS_PER_ROW):  # big enough for a projector
+        cols = grid.columns(WEIGHTS_PER_ROW)
+        for col, name, picture in zip(cols, data.class_names[start:], pictures[start:]):
+            col.image(picture, width="stretch")
+            col.markdown(f"#### {name}", text_alignment="center")
+
+
+def scored_test_split(run, model):
+    """(probs, update, epoch): the test split scored, again only when it is worth it.
+
+    Small sets are rescored at every redraw; a large one (MNIST: 10 000 images)
+    once an epoch while training, so redraws stay cheap and Stop responsive.
+    """
+    cheap = data.X_test.numel() <= CHEAP
+    when = ("update", run.updates) if cheap or not panel.state.running else ("epoch", run.epoch)
+    kept = st.session_state.get("softmax.test_view")
+    if kept is None or kept[0] is not run or kept[1] != when:
+        kept = (run, when, probs_on_test_split(model, data), run.updates, run.epoch)
+        st.session_state["softmax.test_view"] = kept
+    return kept[2:]
+
+
+def draw_test(run, model):
+    probs, update, epoch = scored_test_split(run, model)
+    matrix = confusion_matrix(data.y_test, probs.argmax(dim=1), data.num_classes)
+    chart(matrix_box, sf.confusion(matrix, data.class_names, "Confusion matrix (test split)"))
+    n, right = len(data.y_test), int(matrix.trace())
+    matrix_note.caption(f"All {n:,} test examples, with the parameters after update {update} "
+                        f"(epoch {epoch}). A row is the true class, a column the class "
+                        f"predicted; the diagonal holds the {right:,} right ({right / n:.1%}).")
+    draw_mistakes(probs)
+
+
+def draw_mistakes(probs):
+    wrong = confident_mistakes(probs, data.y_test, MISTAKES).tolist()
+    if not wrong:
+        wrong_box.success("Every test example is classified right.")
+        return
+    names = data.class_names
+    rows = [(names[int(data.y_test[i])], names[int(probs[i].argmax())], probs[i].max().item())
+            for i in wrong]
+    if data.image_shape is None:
+        frame = pd.DataFrame(rows, columns=["true", "predicted", "p(predicted)"])
+        wrong_box.dataframe(frame.style.format({"p(predicted)": "{:.3f}"}), hide_index=True)
+        return
+    grid = wrong_box.container(horizontal=True, gap="medium")
+    for k in range(MISTAKES):  # always as many cells: a redraw leaves no stale one behind
+        cell = grid.container(width="content", gap=None)
+        if k >= len(wrong):
+            for _ in range(2):
+                cell.empty()
+            continue
+        truth, guess, p = rows[k]
+        cell.image(sf.example_image(data.features(data.X_test[wrong[k]]), data.image_shape))
+        cell.markdown(f"true **{truth}**  \nsaid **{guess}**  \np = {p:.2f}")
+
+
+def draw_worked(model, step):
+    if step is None:  # before the first update: the first batch-sized rows
+        n = min(panel.run.config.batch_size, len(data.y_train), STEP_ROWS_KEPT)
+        X, y, size = data.features(data.X_train[:n]), data.y_train[:n], n
+        over = f"the first {n} training examples"
+    else:
+        X, y, size = step.X, step.y, step.rows
+        over = "the batch" if len(y) == size else f"the first {len(y)} rows of the batch of {size}"
+        if size < panel.run.config.batch_size and size < len(data.y_train):
+            over += f" (the epoch's last batch: the {size} examples left over)"
+    rows, mean = cross_entropy_table(model, X, y, max_rows=TABLE_ROWS)
+    names = data.class_names
+    cols = examples_box.container().columns(EXAMPLES)
+    for i, col in enumerate(cols):
+        if i >= len(rows["loss"]):  # a short last batch: blank, so nothing stale stays
+            for _ in range(3):
+                col.empty()
+            continue
+        truth = int(y[i])
+        if data.image_shape is not None:
+            col.image(sf.example_image(X[i], data.image_shape))
+        else:
+            col.markdown("x = [" + ", ".join(f"{v:.2f}" for v in X[i].tolist()) + "]")
+        bars = sf.probability_bars(rows["probs"][i], truth, names, f"softmax(z), example {i + 1}")
+        chart(col, bars)
+        col.markdown(f"y = **{names[truth]}**  \np[y] = {rows['p_true'][i]:.4f}  \n"
+                     f"−log p[y] = **{rows['loss'][i]:.4f}**")
+    table_box.dataframe(worked_frame(rows, y), hide_index=True)
+    shown = f"the first {TABLE_ROWS} shown" if len(y) > TABLE_ROWS else "all shown"
+    mean_box.markdown(f"Mean of −log p over {over} ({shown}): **{mean:.4f}**, with the "
+                      f"current parameters: what `nn.CrossEntropyLoss()` returns. With the sum "
+                      f"reduction, training uses the sum, {size} × that.")
+
+
+def worked_frame(rows, y):
+    names = data.class_names
+    columns = {"#": list(range(1, len(rows["loss"]) + 1)),
+               "y": [names[int(c)] for c in y[:len(rows["loss"])]],
+               "predicted": [names[int(c)] for c in rows["probs"].argmax(dim=1)],
+               "p[y]": rows["p_true"].tolist(),
+               "−log p[y]": rows["loss"].tolist()}
+    columns.update({f"z[{name}]": rows["logits"][:, j].tolist() for j, name in enumerate(names)})
+    numbers = [c for c in columns if c.startswith(("z[", "p[", "−log"))]
+    return pd.DataFrame(columns).style.format("{:.4f}", subset=numbers)
+
+
+st.subheader("Why softmax subtracts the largest logit first")
+ask, answer = st.columns([1, 2])
+big = ask.number_input("Logit z₁ (z₂ is 0)", -5000.0, 5000.0, 1000.0, step=100.0,
+                       key="softmax.caution_logit")
+logits = torch.tensor([[big, 0.0]])
+naive = softmax_naive(logits)
+shown = lambda p: "[" + ", ".join(f"{v:.4g}" for v in p[0].tolist()) + "]"  # noqa: E731
+ask.markdown(f"The course's `exp(z) / exp(z).sum()`: **{shown(naive)}**  \n"
+             f"Shifted by the largest logit first: **{shown(softmax(logits))}**")
+if torch.isnan(naive).any():
+    answer.markdown(f"e^z overflows float32 above z ≈ 88.7 (e^88.7 ≈ 3.4·10³⁸, the "
+                    f"largest float32): e^{big:g} is inf, so the first probability is inf / inf = "
+                    f"**nan** and the second 1 / inf = 0. Subtracting the row's largest logit "
+                    f"m first changes nothing mathematically (in e^(z−m) / Σ e^(z−m) the "
+                    f"e^(−m) cancels), but every exponent is then ≤ 0 and exp stays finite.")
+else:
+    answer.markdown("No overflow at this size: both agree. Try a logit above 88.7, where "
+                    "e^z passes the largest float32 (3.4·10³⁸).")
+with answer:
+    show_source(softmax_naive)
+
+panel.show(draw)  # trains here, if asked, redrawing the placeholders above
+runs.keep("softmax", panel.run)
+
+st.subheader("Runs in this session")
+runs.show("softmax")
+
+with st.expander("The code that is running", expanded=False):
+    if "manual" in panel.run.models:
+        st.markdown("**manual** — plain tensors, hand-written softmax, cross-entropy and SGD:")
+        show_source(SoftmaxManual, softmax, log_softmax, cross_entropy_per_example,
+                    cross_entropy)
+    if "nn" in panel.run.models:
+        st.markdown("**torch.nn** — `nn.Linear`, `nn.CrossEntropyLoss`, `optim.SGD`:")
+        show_source(SoftmaxNN)
+    st.markdown("**The training loop** that calls `train_step` batch after batch:")
+    show_source(train, Run.batches)
