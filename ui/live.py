@@ -150,6 +150,7 @@ class Panel:
                         self._note(event)
                 except Exception as exc:  # noqa: BLE001 — as in _train_live: report, go on
                     self._report(exc)
+                self._keep_few_rows()
         if s.train_requested:
             s.train_requested = False
             self._fresh_run_if_needed()
@@ -173,8 +174,18 @@ class Panel:
                             break
             except Exception as exc:  # noqa: BLE001 — report it; the session and run go on
                 self._report(exc)
+            finally:  # also when Stop (Streamlit's stop exception) ends the loop
+                self._keep_few_rows()
             s.running = False
         self._draw(draw)
+
+    def _keep_few_rows(self):
+        """Keep a few rows of the newest batch, cloned: a slice is a view that would keep
+        the batch's whole float copy (a full MNIST batch: 188 MB) alive between reruns."""
+        step = self.state.last_step
+        if step is not None:
+            self.state.last_step = replace(step, X=step.X[:STEP_ROWS_KEPT].clone(),
+                                           y=step.y[:STEP_ROWS_KEPT].clone())
 
     def _report(self, exc):
         self.state.message = ("error", f"Training stopped by an error: {type(exc).__name__}: "
@@ -203,8 +214,8 @@ class Panel:
 
     def _note(self, event):
         s = self.state
-        if isinstance(event, Step):  # keep a few rows, not a whole full-batch copy
-            s.last_step = replace(event, X=event.X[:STEP_ROWS_KEPT], y=event.y[:STEP_ROWS_KEPT])
+        if isinstance(event, Step):
+            s.last_step = event  # cut down by _keep_few_rows once training pauses
         elif isinstance(event, Diverged):
             s.message = ("error", event.message)
             s.running = False
