@@ -11,8 +11,16 @@ Debian's /usr/bin/chromium), and reads the server's resident memory (VmRSS in
   baseline     that session closed and dropped: the warm, empty server
   8 trained #k eight sessions trained at once (different seeds and learning rates), open
   8 closed #k  the eight tabs closed (sessions still kept for reconnection)
-  8 dropped #k the eight sessions dropped; round 2 repeats round 1 with other seeds, so
-               memory kept by the allocator for reuse (flat) shows apart from a leak (grows)
+  8 dropped #k the eight sessions dropped. Round 2 repeats round 1 exactly (the same
+               links, so no new dataset-cache entries): a leak would grow again, memory
+               the allocator keeps for reuse stays flat.
+
+The last row asks glibc to hand its free pages back (malloc_trim): what remains above
+the baseline then is memory still in use (the dataset cache holds one digits copy per
+seed), not memory kept by the allocator.
+
+At each stage the server also makes a full garbage collection on request (SIGUSR1, see
+PROBE) and reports the RSS after it and how many sessions and training runs are alive.
 
 Closed tabs: Streamlit keeps a disconnected session (its session_state: runs, curves)
 for `server.disconnectedSessionTTL` seconds (default 120) so a reconnecting browser can
@@ -41,7 +49,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SESSIONS = 8
-CYCLES = 2              # a second round tells a leak (grows again) from memory kept for reuse
+CYCLES = 2              # a second, identical round tells a leak (grows again) from reuse
 PROBE_FILE = ROOT / "artifacts" / "memprobe.json"
 SESSION_TTL = 3         # seconds a closed tab's session is kept (Streamlit's default: 120)
 PER_SESSION_LIMIT = 30  # MB of server memory per concurrent session
@@ -54,6 +62,9 @@ PROBE = r"""
 import gc, json, os, signal, sys
 def probe(signum, frame):
     gc.collect()
+    if signum == signal.SIGUSR2:  # also hand the allocator's free pages back to the system
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     alive = {"sessions": 0, "runs": 0}
     for o in gc.get_objects():
         kind = (type(o).__module__, type(o).__name__)
@@ -65,6 +76,7 @@ def probe(signum, frame):
         json.dump(alive, f)
     os.replace(os.environ["LAB_MEMPROBE"] + ".tmp", os.environ["LAB_MEMPROBE"])
 signal.signal(signal.SIGUSR1, probe)
+signal.signal(signal.SIGUSR2, probe)
 from streamlit.web.cli import main
 sys.argv[0] = "streamlit"
 main()
@@ -172,11 +184,11 @@ def main():
     proc = start_server(port)
     rows = []
 
-    def record(stage, note=""):
+    def record(stage, note="", trim=False):
         """RSS as it is, then after a full collection with what is still alive."""
         rss = round(rss_mb(proc.pid), 1)
         PROBE_FILE.unlink(missing_ok=True)
-        os.kill(proc.pid, signal.SIGUSR1)
+        os.kill(proc.pid, signal.SIGUSR2 if trim else signal.SIGUSR1)
         for _ in range(100):
             if PROBE_FILE.exists():
                 break
@@ -200,7 +212,7 @@ def main():
             record("baseline", "that session dropped: the warm, empty server")
             for cycle in range(1, CYCLES + 1):
                 start = time.monotonic()
-                eight = train_sessions(browser, base, range(cycle * 10, cycle * 10 + SESSIONS))
+                eight = train_sessions(browser, base, range(1, SESSIONS + 1))
                 seconds = time.monotonic() - start
                 record(f"{SESSIONS} trained #{cycle}", f"at once, all open ({seconds:.0f} s)")
                 for context, _, _ in eight:
@@ -209,6 +221,7 @@ def main():
                 record(f"{SESSIONS} closed #{cycle}", f"kept for reconnection ({SESSION_TTL} s TTL)")
                 drop_closed_sessions(browser, base)
                 record(f"{SESSIONS} dropped #{cycle}", "sessions reaped")
+            record("malloc_trim", "after gc, glibc's free pages handed back", trim=True)
             browser.close()
     finally:
         os.killpg(proc.pid, 15)

@@ -199,6 +199,7 @@ def test_a_tampered_link_with_train_starts_nothing_bad():
     at.query_params.update({"lr": "abc", "num_epochs": "1e9", "dataset": "iris",
                             "batch_size": "16", "train": "1"})
     at.switch_page("views/logistic.py").run()
+    at.run()  # the browser's timed rerun that starts training (see ui/live.py)
     assert not at.exception and not at.error
     assert any("lr" in w.value and "num_epochs" in w.value for w in at.warning)
     run = panel(at).run  # the valid settings were used, the bad ones kept their defaults
@@ -289,6 +290,7 @@ def test_the_newest_batch_is_kept_as_a_few_rows_not_a_view_of_the_whole_batch():
     X, y = torch.zeros(5000, 784), torch.zeros(5000)  # (n, d) as Dataset.features makes it
     holder = SimpleNamespace(state=PanelState())
     Panel._note(holder, Step(1, 0, 1, X, y, {}, None, len(y)))
+    Panel._keep_few_rows(holder)  # what the panel does whenever training pauses or stops
     kept = holder.state.last_step
     assert kept.rows == 5000 and len(kept.X) == STEP_ROWS_KEPT
     assert kept.X.untyped_storage().nbytes() == STEP_ROWS_KEPT * 784 * 4

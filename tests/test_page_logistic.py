@@ -137,6 +137,8 @@ def open_link(params):
     for name, value in params.items():
         at.query_params[name] = value
     at.switch_page("views/logistic.py").run()
+    if params.get("train") == "1":
+        at.run()  # the browser's timed rerun that starts training (see ui/live.py)
     return at
 
 

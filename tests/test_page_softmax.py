@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
-from lab.imagefiles import IDX_FILES
+from lab import datasets
+from lab.imagefiles import CIFAR_FILES, IDX_FILES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ACCURACY = "Accuracy (the most probable class)"
@@ -179,3 +181,27 @@ def test_a_fashion_mnist_shaped_set_downloads_with_progress_and_trains(data_dir,
     at.run()  # the files are in place now: no second download, same data
     assert not at.exception and panel(at).run is run
     assert not any(m.value.startswith("Downloading") for m in at.markdown)
+
+
+def test_a_cifar_shaped_set_draws_colour_weight_images(data_dir, monkeypatch):
+    folder = data_dir / "cifar-10-batches-py"  # in place, so nothing is downloaded
+    folder.mkdir()
+    for name in CIFAR_FILES:
+        (folder / name).touch()
+    g = torch.Generator().manual_seed(0)
+
+    def pixels(n):
+        return torch.randint(0, 256, (n, 3 * 32 * 32), dtype=torch.uint8, generator=g)
+
+    def labels(n):
+        return torch.arange(n) % 10
+    fake = datasets.Dataset("cifar10", "multiclass", pixels(40), labels(40), pixels(10),
+                            labels(10), [], [f"class {c}" for c in range(10)],
+                            image_shape=(3, 32, 32), description="CIFAR-shaped noise.")
+    monkeypatch.setitem(datasets.DATASETS, "cifar10", lambda seed=0, data_dir=None: fake)
+    at = open_page()
+    run = train(at, "cifar10", epochs=1, batch_size=16, lr=0.01)
+    assert run.data is fake and run.epoch == 1
+    assert len(at.get("image")) >= 10
+    assert "#### class 9" in {m.value for m in at.markdown}
+    assert_confusion_holds_the_test_split(at, fake)

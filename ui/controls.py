@@ -87,16 +87,17 @@ def run_settings(page, model, datasets, defaults, omit=()):
 def _settings_from_url(page, datasets):
     """Adopt the settings of a link just opened; say which parts of it were not valid."""
     url = st.query_params.to_dict()
-    if url == st.session_state.get(f"{page}.url"):
-        return  # the URL is the one this page wrote: nothing new
-    settings, problems = from_params(url, datasets, LEARNING_RATES, BATCH_SIZES)
-    for name, value in settings.items():
-        st.session_state[f"{page}.{name}"] = value
-    if url.get("train") == "1":
-        st.session_state[f"{page}.autostart"] = True
-    if problems:
-        st.warning("This link had settings that are not valid here: " + ", ".join(problems)
-                   + ". Those settings keep their defaults.")
+    if url != st.session_state.get(f"{page}.url"):  # a link just opened, not our own URL
+        settings, problems = from_params(url, datasets, LEARNING_RATES, BATCH_SIZES)
+        for name, value in settings.items():
+            st.session_state[f"{page}.{name}"] = value
+        if url.get("train") == "1":
+            st.session_state[f"{page}.autostart"] = True
+        st.session_state[f"{page}.url_problems"] = problems
+    problems = st.session_state.get(f"{page}.url_problems")
+    if problems:  # kept on screen until another link is opened
+        st.warning("The link you opened had settings that are not valid here: "
+                   + ", ".join(problems) + ". Those settings keep their defaults.")
 
 
 INIT_LABELS = {"default": "nn.Linear's default", "zeros": "zeros", "normal": "N(0, 1) (torch.randn)"}

@@ -9,13 +9,10 @@ from ui.controls import cached_dataset
 def dataset_or_error(name, seed, standardize):
     """The named dataset; or None, after showing on the page why it cannot be had.
 
-    MNIST, Fashion-MNIST and CIFAR-10 come with their official split (the seed
-    plays no part) and stay uint8: one shared copy per process, whatever the
-    seed. Their files are downloaded first if missing, the loader's progress
-    shown in a status box.
+    The files of MNIST, Fashion-MNIST and CIFAR-10 are downloaded first if
+    missing, with the loader's progress shown in a status box.
     """
     if name in SOURCES:
-        seed, standardize = 0, False
         try:
             if missing_files(SOURCES[name], resolve_data_dir()):
                 _download(name)

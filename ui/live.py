@@ -43,6 +43,7 @@ class PanelState:
     message: tuple | None = None      # (kind, text): kind is info, warning or error
     last_step: Step | None = None     # the newest batch, for the worked tables
     explained: dict | None = None     # the last Step in four stages (lab.gradcheck)
+    start_pending: bool = False       # a train=1 link: start once the page has been drawn
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -60,9 +61,16 @@ class Panel:
             st.session_state[key] = PanelState()
         self.state = st.session_state[key]
         self._adopt_settings()
-        if st.session_state.pop(f"{page}.autostart", False):  # a preset link with train=1
-            if not _untrained(self.state.run):  # a preset starts from its beginning
-                self.state.run, self.state.last_step = Run(config, data), None
+        s = self.state
+        if st.session_state.pop(f"{page}.autostart", False):  # a link with train=1
+            # Not in this run: a fresh tab whose very first script run trains shows its
+            # widgets as grey placeholders until it ends, so Stop could not be pressed.
+            # Draw the page first; _start_soon reruns it, and that run trains.
+            s.start_pending = True
+        elif s.start_pending:
+            s.start_pending = False
+            if not _untrained(s.run):  # a preset starts from its beginning
+                s.run, s.last_step = Run(config, data), None
             self._on_train()
 
     # -- run control --------------------------------------------------------
@@ -103,6 +111,8 @@ class Panel:
                     "new run with them; the current one stays on screen until then.")
         self.notice = st.empty()
         self._show_message()
+        if s.start_pending:
+            _start_soon(self.page)
 
     def _show_message(self):
         if self.state.message:
@@ -242,6 +252,15 @@ class Panel:
             yield
         finally:
             lock.release()
+
+
+@st.fragment(run_every=0.5)
+def _start_soon(page):
+    """Rerun the whole page once it has been drawn (a fragment's timed run comes after)."""
+    key = f"{page}.start_armed"
+    if st.session_state.pop(key, False):
+        st.rerun(scope="app")
+    st.session_state[key] = True
 
 
 def chart(box, spec):

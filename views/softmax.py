@@ -176,7 +176,7 @@ def draw_worked(model, step):
         X, y, size = step.X, step.y, step.rows
         over = "the batch" if len(y) == size else f"the first {len(y)} rows of the batch of {size}"
         if size < panel.run.config.batch_size and size < len(data.y_train):
-            over += f" (the epoch's last batch: the {size} examples left over)"
+            over = f"the epoch's last batch of {size} leftover examples"
     rows, mean = cross_entropy_table(model, X, y, max_rows=TABLE_ROWS)
     names = data.class_names
     cols = examples_box.container().columns(EXAMPLES)
@@ -223,14 +223,15 @@ shown = lambda p: "[" + ", ".join(f"{v:.4g}" for v in p[0].tolist()) + "]"  # no
 ask.markdown(f"The course's `exp(z) / exp(z).sum()`: **{shown(naive)}**  \n"
              f"Shifted by the largest logit first: **{shown(softmax(logits))}**")
 if torch.isnan(naive).any():
-    answer.markdown(f"e^z overflows float32 above z ≈ 88.7 (e^88.7 ≈ 3.4·10³⁸, the "
-                    f"largest float32): e^{big:g} is inf, so the first probability is inf / inf = "
-                    f"**nan** and the second 1 / inf = 0. Subtracting the row's largest logit "
-                    f"m first changes nothing mathematically (in e^(z−m) / Σ e^(z−m) the "
-                    f"e^(−m) cancels), but every exponent is then ≤ 0 and exp stays finite.")
+    answer.markdown(f"$e^z$ overflows float32 above $z \\approx 88.7$ ($e^{{88.7}} \\approx "
+                    f"3.4\\cdot 10^{{38}}$, the largest float32): $e^{{{big:g}}}$ is inf, so the "
+                    f"first probability is inf / inf = **nan** and the second 1 / inf = 0. "
+                    f"Subtracting the row's largest logit $m$ first changes nothing "
+                    f"mathematically (in $e^{{z-m}} / \\sum e^{{z-m}}$ the $e^{{-m}}$ cancels), "
+                    f"but every exponent is then ≤ 0 and exp stays finite.")
 else:
     answer.markdown("No overflow at this size: both agree. Try a logit above 88.7, where "
-                    "e^z passes the largest float32 (3.4·10³⁸).")
+                    "$e^z$ passes the largest float32, $3.4\\cdot 10^{38}$.")
 with answer:
     show_source(softmax_naive)
 
