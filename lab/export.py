@@ -14,6 +14,7 @@ import torch
 from lab.export_data import features_and_sizes, fill, prepare
 from lab.export_model import design, evaluate, loss_and_optimizer, report, training
 from lab.history import COLUMNS
+from lab.train import EVAL_CHUNK
 
 
 def export_script(config, data_name=None, impl=None, label=None):
@@ -79,8 +80,8 @@ def _settings(c):
         BATCH_SIZE = $batch_size  # as many as the examples or more: one full batch
         NUM_EPOCHS = $num_epochs
         REDUCTION = "$reduction"  # mean, or sum as the slides' size_average=False
-        EVAL_CHUNK = 2048  # rows scored at once after each epoch""",
-                seed=c.seed, lr=repr(c.lr), batch_size=c.batch_size,
+        EVAL_CHUNK = $chunk  # rows scored at once after each epoch, as the lab does""",
+                chunk=EVAL_CHUNK, seed=c.seed, lr=repr(c.lr), batch_size=c.batch_size,
                 num_epochs=c.num_epochs, reduction=c.reduction)
 
 

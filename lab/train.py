@@ -12,7 +12,7 @@ from lab.config import validate
 from lab.history import History, ParamPath
 from lab.models import FAMILIES, make_model
 
-EVAL_CHUNK = 2048  # rows scored at once: a float copy small enough to stay in cache
+EVAL_CHUNK = 1024  # rows scored at once: a float copy that stays in cache (measured fastest)
 
 
 @dataclass
