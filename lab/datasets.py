@@ -153,6 +153,15 @@ def standardized(data):
                    true_params=None)
 
 
+def as_classes(data):
+    """A two-class set with class numbers (int64) for softmax regression, k = 2; others as they are."""
+    if data.task != "binary":
+        return data
+    numbers = lambda y: None if y is None else y.long()  # noqa: E731
+    return replace(data, task="multiclass", y_train=numbers(data.y_train),
+                   y_test=numbers(data.y_test), true_params=None)
+
+
 DATASETS = {
     "hours": hours,
     "hours-points": hours_points,

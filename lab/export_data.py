@@ -199,5 +199,8 @@ def features_and_sizes(config, data_name):
             code += "\nX_test = (features(X_test) - mean) / std"
     code += "\n\n\nNUM_INPUTS = X_train.shape[1]"
     if config.model == "softmax":
+        if data_name.startswith("csv:"):  # two classes come as 0.0/1.0: softmax takes 0/1
+            code += ("\ny_train, y_test = y_train.long(), y_test.long()"
+                     "  # class numbers, as softmax takes them")
         code += "\nNUM_CLASSES = int(y_train.max()) + 1"
     return code

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from lab.config import validate
+from lab.datasets import as_classes
 from lab.history import History, ParamPath
 from lab.models import FAMILIES, make_model
 
@@ -59,8 +60,10 @@ class Run:
 
     def __init__(self, config, data):
         self.config = validate(config)
-        self.data = data
         self.family = FAMILIES[config.model]
+        if self.family.multiclass:
+            data = as_classes(data)  # two classes as 0.0/1.0: softmax takes 0/1, k = 2
+        self.data = data
         if data.task not in self.family.tasks:
             raise ValueError(f"the {config.model} model cannot learn the {data.task} "
                              f"dataset {data.name!r}")
@@ -86,7 +89,9 @@ class Run:
 
     def set_lr(self, lr):
         """Change the learning rate of a run in progress (remembered in `lrs`)."""
-        if lr != self.config.lr:
+        if self.updates == 0:  # not trained yet: this is simply its learning rate
+            self.lrs = [lr]
+        elif lr != self.config.lr:
             self.lrs.append(lr)
         self.config = validate(self.config.with_(lr=lr))
         for model in self.models.values():

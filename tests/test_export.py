@@ -110,9 +110,14 @@ def test_image_sets_are_fetched_by_the_script_through_torchvision(model, dataset
     assert_same_numbers(expected, script_numbers(script, tmp_path, {"LAB_DATA_DIR": str(root)}))
 
 
-def test_a_csv_run_reads_the_same_file(tmp_path):
-    path = write_csv(tmp_path / "people.csv", classes=("yes", "no"), rows=40, label_first=True)
-    config = RunConfig(model="logistic", dataset=f"csv:{path}", impl="manual", lr=0.5,
+@pytest.mark.parametrize("model, impl, classes", [
+    ("logistic", "manual", ("yes", "no")),
+    ("softmax", "nn", ("yes", "no")),        # two classes: softmax with k = 2
+    ("softmax", "manual", ("a", "b", "c")),
+])
+def test_a_csv_run_reads_the_same_file(tmp_path, model, impl, classes):
+    path = write_csv(tmp_path / "people.csv", classes=classes, rows=40, label_first=True)
+    config = RunConfig(model=model, dataset=f"csv:{path}", impl=impl, lr=0.5,
                        batch_size=8, num_epochs=4)
     script = export_script(config, label="label")
     assert imported_modules(script) <= {"math", "torch", "csv"}

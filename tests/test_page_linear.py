@@ -1,30 +1,23 @@
 """The Linear regression page (C6), driven through Streamlit's AppTest (no browser)."""
-import json
-from pathlib import Path
 
-import pyarrow as pa
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
 
 from lab.config import RunConfig
 from lab.datasets import load
 from lab.linear import LinearManual, set_params
 from lab.linear_trace import LinearTrace, road, sample_grads
 from lab.train import Run, train
+from tests.pages import chart_data, set_widget
+from tests.pages import open_page as _open
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FIT = "The fitted line and the prediction"
 LANDSCAPE_W = "Loss against w (b held at its current value)"
 LANDSCAPE_WB = "Loss over (w, b) and the road of gradient descent"
 
 
 def open_page():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("views/linear.py").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return _open("linear")
 
 
 def panel(at):
@@ -33,20 +26,6 @@ def panel(at):
 
 def trace(at):
     return at.session_state["linear.trace"][1]
-
-
-def chart_data(at, title):
-    """The named datasets (as DataFrames) of the Vega-Lite chart with this title."""
-    for chart in at.get("vega_lite_chart"):
-        if json.loads(chart.proto.spec).get("title") == title:
-            return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
-                    for d in chart.proto.datasets}
-    raise AssertionError(f"no chart titled {title!r}")
-
-
-def set_widget(at, key, value):
-    widget = next(w for w in at.main if getattr(w, "key", None) == key)
-    widget.set_value(value)
 
 
 def grad_rows(at):
@@ -139,7 +118,8 @@ def test_reset_starts_a_new_road():
     at.button(key="linear.step").click().run()
     assert trace(at).updates == 1 and len(chart_data(at, LANDSCAPE_WB)["road"]) == 2
     at.button(key="linear.reset").click().run()
-    assert trace(at).updates == 0 and not at.dataframe
+    assert trace(at).updates == 0
+    assert any(i.value.startswith("Press **Step** or **Train**") for i in at.info)  # no grads
     assert len(chart_data(at, LANDSCAPE_WB)["road"]) == 1
 
 
@@ -162,3 +142,29 @@ def test_the_road_survives_thinning_and_ends_at_the_current_parameters():
     assert updates[0] == 0 and updates[-1] == 3000 and len(updates) <= 2001
     assert ws[0].item() == run.initial["weight"].item()
     assert ws[-1].item() == run.params("manual")["weight"].item()
+
+
+def test_step_shows_the_four_stages_and_the_runs_are_kept():
+    at = open_page()
+    set_widget(at, "linear.impl", "manual")
+    at.run()
+    at.button(key="linear.step").click().run()
+    assert not at.exception
+    e = panel(at).explained
+    assert e["backward"]["max_gap"] < 1e-3
+    # the first full batch at w = b = initial: ∂L/∂w = Σ 2x(ŷ − y) with the sum reduction
+    w0, b0 = panel(at).run.initial["weight"].item(), panel(at).run.initial["bias"].item()
+    grad_w = sum(2 * x * (w0 * x + b0 - y) for x, y in [(1, 2), (2, 4), (3, 6)])
+    assert e["backward"]["formula"]["weight"][0][0] == pytest.approx(grad_w, rel=1e-5)
+    assert e["update"]["weight"]["after"][0][0] == pytest.approx(panel(at).run.params(
+        "manual")["weight"].item(), abs=1e-6)
+    assert [t.label for t in at.tabs] == ["1 · forward", "2 · loss", "3 · backward", "4 · update"]
+    assert at.session_state["lab.runs"][-1].run is panel(at).run  # a stepped run is a run
+    at.number_input(key="linear.num_epochs").set_value(20).run()
+    at.button(key="linear.train").click().run()
+    at.button(key="linear.reset").click().run()
+    at.select_slider(key="linear.lr").set_value(0.02).run()
+    at.button(key="linear.train").click().run()
+    assert [r.run.config.lr for r in at.session_state["lab.runs"]] == [0.01, 0.02]
+    overlay = chart_data(at, "Loss of the chosen runs")["runs"]
+    assert overlay["run"].nunique() == 2 and len(overlay) == 40

@@ -1,40 +1,20 @@
 """The Logistic regression page, driven through Streamlit's AppTest (no browser)."""
-import json
-from pathlib import Path
 
-import pyarrow as pa
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
+from tests.pages import APP, chart_data, set_widget
+from tests.pages import open_page as _open
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 BUNDLED = ["hours", "iris", "synthetic", "breast-cancer"]
 
 
 def open_page():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("views/logistic.py").run()
-    assert not at.exception
-    return at
+    return _open("logistic")
 
 
 def panel(at):
     return at.session_state["logistic.panel"]
-
-
-def chart_data(at, title):
-    """The named datasets (as DataFrames) of the Vega-Lite chart with this title."""
-    for chart in at.get("vega_lite_chart"):
-        if json.loads(chart.proto.spec).get("title") == title:
-            return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
-                    for d in chart.proto.datasets}
-    raise AssertionError(f"no chart titled {title!r}")
-
-
-def set_widget(at, key, value):
-    widget = next(w for w in at.main if getattr(w, "key", None) == key)
-    widget.set_value(value)
 
 
 @pytest.mark.parametrize("impl", ["manual", "nn", "both"])

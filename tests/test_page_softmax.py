@@ -1,48 +1,28 @@
 """The Softmax regression page, driven through Streamlit's AppTest (no browser)."""
-import json
 import struct
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
 
 from lab import datasets
 from lab.imagefiles import CIFAR_FILES, IDX_FILES
+from tests.pages import chart_data, set_widget
+from tests.pages import open_page as _open
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ACCURACY = "Accuracy (the most probable class)"
 CONFUSION = "Confusion matrix (test split)"
 
 
 def open_page():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("views/softmax.py").run()
-    assert not at.exception
-    return at
+    return _open("softmax")
 
 
 def panel(at):
     return at.session_state["softmax.panel"]
-
-
-def chart_data(at, title):
-    """The named datasets (as DataFrames) of the Vega-Lite chart with this title."""
-    for chart in at.get("vega_lite_chart"):
-        if json.loads(chart.proto.spec).get("title") == title:
-            return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
-                    for d in chart.proto.datasets}
-    raise AssertionError(f"no chart titled {title!r}")
-
-
-def set_widget(at, key, value):
-    widget = next(w for w in at.main if getattr(w, "key", None) == key)
-    widget.set_value(value)
 
 
 def train(at, dataset, impl="manual", epochs=3, batch_size=32, lr=0.5):
@@ -205,3 +185,75 @@ def test_a_cifar_shaped_set_draws_colour_weight_images(data_dir, monkeypatch):
     assert len(at.get("image")) >= 10
     assert "#### class 9" in {m.value for m in at.markdown}
     assert_confusion_holds_the_test_split(at, fake)
+
+
+def test_step_shows_the_four_stages_and_train_continues_the_run():
+    at = open_page()
+    before = panel(at).run.params("manual")["weight"].clone()
+    at.button(key="softmax.step").click().run()
+    assert not at.exception
+    e = panel(at).explained
+    assert e["backward"]["max_gap"] < 1e-3
+    assert len(e["forward"]["y_hat"][0]) == 10  # a probability per class, summing to 1
+    assert sum(e["forward"]["y_hat"][0]) == pytest.approx(1, abs=1e-5)
+    grad = torch.tensor(e["backward"]["autograd"]["weight"])
+    after = panel(at).run.params("manual")["weight"]
+    assert torch.allclose(after, before - 0.5 * grad, atol=1e-6)
+    assert [t.label for t in at.tabs] == ["1 · forward", "2 · loss", "3 · backward", "4 · update"]
+    assert any("weight[0] =" in c.value for c in at.code)
+    at.button(key="softmax.step").click().run()
+    assert panel(at).run.batch == 2
+    at.number_input(key="softmax.num_epochs").set_value(1).run()
+    at.button(key="softmax.train").click().run()  # from batch 2 to the end of epoch 1
+    run = panel(at).run
+    batches = -(-len(run.data.y_train) // 32)
+    assert run.epoch == 1 and run.updates == batches and panel(at).explained is None
+
+
+def test_runs_are_kept_and_overlaid():
+    at = open_page()
+    train(at, "iris3", epochs=2, lr=0.05)
+    at.button(key="softmax.reset").click().run()
+    at.select_slider(key="softmax.lr").set_value(0.5).run()
+    at.button(key="softmax.train").click().run()
+    assert [r.run.config.lr for r in at.session_state["lab.runs"]] == [0.05, 0.5]
+    overlay = chart_data(at, "Loss of the chosen runs")["runs"]
+    assert overlay["run"].nunique() == 2 and len(overlay) == 2 * 2 * 2  # epochs × train, test
+    assert "lr 0.5 ·" in overlay["run"].iloc[-1]  # set before it trained: one rate, not 0.05→0.5
+
+
+def csv_rows(classes, per_class=12):
+    rows = ["petal,sepal,kind"]
+    for i in range(per_class * len(classes)):
+        c = i % len(classes)
+        rows.append(f"{c + 0.1 * (i % 5)},{2 * c - 0.2 * (i % 3)},{classes[c]}")
+    return "\n".join(rows).encode()
+
+
+def open_with_csv(content):
+    at = open_page()
+    at.selectbox(key="softmax.dataset").set_value("csv").run()
+    at.file_uploader(key="softmax.upload").upload("kinds.csv", content, "text/csv").run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("classes", [["a", "b", "c"], ["no", "yes"]])
+def test_an_uploaded_csv_trains_with_its_classes(classes):
+    at = open_with_csv(csv_rows(classes))
+    assert not at.error, [e.value for e in at.error]
+    at.number_input(key="softmax.num_epochs").set_value(3).run()
+    at.button(key="softmax.train").click().run()
+    assert not at.exception and not at.error
+    run = panel(at).run
+    assert run.epoch == 3 and run.data.class_names == classes
+    assert run.data.y_train.dtype == torch.int64  # two classes too: softmax with k = 2
+    assert run.params("manual")["weight"].shape == (len(classes), 2)
+    assert_confusion_holds_the_test_split(at, run.data)
+
+
+def test_a_csv_with_too_many_classes_is_refused_and_the_page_goes_on():
+    at = open_with_csv(csv_rows([f"k{i}" for i in range(21)], per_class=3))
+    assert any("21" in e.value and "20" in e.value for e in at.error), [e.value for e in at.error]
+    at.selectbox(key="softmax.dataset").set_value("digits").run()
+    assert not at.exception and panel(at).run.data.name == "digits"

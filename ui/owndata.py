@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lab.csvdata import CsvError, csv_dataset, decode, read_table
-from lab.datasets import standardized
+from lab.datasets import as_classes, standardized
 
 CHOICE = "csv"  # the dataset option that means "my own file"
 
@@ -29,6 +29,8 @@ def own_dataset(page, config, tasks):
     except CsvError as exc:
         st.error(f"**{upload.name}** cannot be used: {exc}")
         return None
+    if data.task == "binary" and "multiclass" in tasks:
+        data = as_classes(data)  # softmax regression with k = 2
     if data.task not in tasks:
         st.error(f"**{upload.name}** has {data.num_classes} classes in '{label}'; this page's "
                  f"model needs {' or '.join(tasks)} labels. Choose another label column or file.")

@@ -33,9 +33,9 @@ def _records():
 
 
 def keep(page, run):
-    """Remember `run` (once) as one of this session's runs."""
+    """Remember `run` (once) as one of this session's runs, once it has trained."""
     records = _records()
-    if any(r.run is run for r in records):
+    if run.updates == 0 or any(r.run is run for r in records):  # untried settings: not a run
         return
     records.append(RunRecord(next(_ids), page, run))
     del records[:-MAX_RUNS]

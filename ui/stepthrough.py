@@ -13,13 +13,21 @@ GRADIENT_FORMULAS = {
 }
 
 
-def show(explained, family, feature_names, lr):
+FORWARD = {
+    "logistic": "z = w·x + b for each example, then ŷ = σ(z), the probability of class 1",
+    "softmax": "a row of scores z = W·x + b for each example (one per class), then "
+               "ŷ = softmax(z), the probability of each class",
+    "linear": "ŷ = w·x + b for each example: the prediction is the score itself",
+}
+
+
+def show(explained, family, feature_names, lr, class_names=()):
     """Draw the four stages of the Step just taken (nothing if there is none)."""
     if not explained:
         st.caption("Press **Step** to train one mini-batch and see it here in four stages.")
         return
     f, lo, ba, up = st.tabs(["1 · forward", "2 · loss", "3 · backward", "4 · update"])
-    _forward(f, explained, feature_names)
+    _forward(f, explained, family, feature_names, class_names)
     _loss(lo, explained)
     _backward(ba, explained, family)
     _update(up, explained, lr)
@@ -35,14 +43,14 @@ def _fmt(v):
     return v
 
 
-def _forward(tab, e, feature_names):
-    tab.markdown("z = w·x + b for each example, then ŷ = σ(z) (or softmax(z), or ŷ = z for "
-                 "linear regression), with the parameters **before** this update:")
+def _forward(tab, e, family, feature_names, class_names):
+    tab.markdown(f"{FORWARD[family]}, with the parameters **before** this update:")
     table = {}
     if len(feature_names) <= 4:
         for j, name in enumerate(feature_names):
             table[name] = [row[j] for row in e["X"][:ROWS]]
-    table["y"] = _rows(e["y"])
+    y = e["y"][:ROWS]
+    table["y"] = [class_names[int(c)] for c in y] if family == "softmax" and class_names else y
     table["z"] = _rows(e["forward"]["z"])
     table["ŷ"] = _rows(e["forward"]["y_hat"])
     tab.dataframe(pd.DataFrame(table), hide_index=True)

@@ -8,7 +8,7 @@ from lab.landscape import least_squares, mse_along, mse_surface
 from lab.linear import LinearManual, LinearNN, predict
 from lab.linear_trace import LinearTrace, road, sample_grads
 from lab.train import Run, Step, train
-from ui import figures, linear_figures
+from ui import figures, linear_figures, runs, stepthrough
 from ui.controls import FULL_BATCH, cached_dataset, run_settings, show_source
 from ui.live import Panel, chart
 
@@ -65,6 +65,7 @@ class TracedPanel(Panel):
 
 
 panel = TracedPanel("linear", config, data)
+panel.explain_steps = True  # each Step is shown below in the course's four stages
 panel.buttons()
 w_box, b_box, pred_box = (c.empty() for c in st.columns(3))
 gap_box = st.empty()
@@ -138,6 +139,13 @@ GRAD_FORMATS = {"x": "{:g}", "y": "{:g}", "w before": "{:.4f}", "b before": "{:.
                 "∂ℓ/∂w = 2x(ŷ − y)": "{:.4g}", "∂ℓ/∂b = 2(ŷ − y)": "{:.4g}"}
 
 panel.show(draw)
+runs.keep("linear", panel.run)
+
+st.subheader("The last Step, in four stages")
+stepthrough.show(panel.state.explained, "linear", data.feature_names, panel.run.config.lr)
+
+st.subheader("Runs in this session")
+runs.show("linear")
 
 with st.expander("The code that is running", expanded=False):
     if "manual" in panel.run.models:

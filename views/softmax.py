@@ -11,13 +11,13 @@ from lab.functions import softmax_naive
 from lab.imagefiles import SOURCES
 from lab.softmax import SoftmaxManual, SoftmaxNN
 from lab.train import Run, train
-from ui import figures, runs
+from ui import figures, owndata, runs, stepthrough
 from ui import softmax_figures as sf
 from ui.controls import available, run_settings, show_source
 from ui.fetch import dataset_or_error
 from ui.live import STEP_ROWS_KEPT, Panel, chart
 
-DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"])
+DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"]) + [owndata.CHOICE]
 DEFAULTS = RunConfig(model="softmax", dataset="digits", lr=0.5, batch_size=32,
                      num_epochs=20)  # digits: test accuracy ≥ 0.95 within 20 epochs
 EXAMPLES = 4          # examples of the batch drawn with their probabilities
@@ -54,13 +54,21 @@ if config.dataset in SOURCES and config.standardize:
     config = config.with_(standardize=False)
     st.caption("Standardize stays off for this set: its pixels already share one scale, "
                "[0, 1], and a standardized copy would cost the server 4× the memory.")
-data = dataset_or_error(config.dataset, config.seed, config.standardize)
-if data is None:
-    st.button("Use the bundled digits instead", key="softmax.use_digits", on_click=use_digits)
-    st.stop()
+if config.dataset == owndata.CHOICE:
+    data = owndata.own_dataset("softmax", config, tasks=("multiclass",))
+    if data is None:
+        st.stop()
+    config = config.with_(dataset=data.name)
+else:
+    data = dataset_or_error(config.dataset, config.seed, config.standardize)
+    if data is None:
+        st.button("Use the bundled digits instead", key="softmax.use_digits",
+                  on_click=use_digits)
+        st.stop()
 st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
 
 panel = Panel("softmax", config, data)
+panel.explain_steps = True  # each Step is shown below in the course's four stages
 panel.buttons()
 left, right = st.columns(2)
 loss_box, acc_box = left.empty(), right.empty()
@@ -237,6 +245,10 @@ with answer:
 
 panel.show(draw)  # trains here, if asked, redrawing the placeholders above
 runs.keep("softmax", panel.run)
+
+st.subheader("The last Step, in four stages")
+stepthrough.show(panel.state.explained, "softmax", data.feature_names, panel.run.config.lr,
+                 class_names=data.class_names)
 
 st.subheader("Runs in this session")
 runs.show("softmax")

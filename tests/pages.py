@@ -1,0 +1,32 @@
+"""What the page tests share: open a page in AppTest, read its panel, its charts, its widgets."""
+import json
+from pathlib import Path
+
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_page(page):
+    """A fresh session (AppTest) showing views/<page>.py after the home page."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def chart_data(at, title):
+    """The named datasets (as DataFrames) of the Vega-Lite chart with this title."""
+    for chart in at.get("vega_lite_chart"):
+        if json.loads(chart.proto.spec).get("title") == title:
+            return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                    for d in chart.proto.datasets}
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def set_widget(at, key, value):
+    """Set the widget with this key in the main area, whatever its kind."""
+    widget = next(w for w in at.main if getattr(w, "key", None) == key)
+    widget.set_value(value)
