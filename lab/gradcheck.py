@@ -14,6 +14,7 @@ from lab.models import FAMILIES
 
 FD_STEP = 1e-6          # h in (L(θ + h) − L(θ − h)) / 2h; float64 keeps the rounding ~1e-10
 MAX_FD_ENTRIES = 2000   # more parameters than this: finite differences check an even subset
+FD_BUDGET = 8e9         # multiply-adds for all of them (~1 s here): fewer entries for big batches
 
 
 @dataclass
@@ -131,7 +132,9 @@ def check_gradients(model, X, y):
     params = {k: v.detach() for k, v in model.params().items()}
     loss, autograd = by_autograd(family, params, X, y, reduction)
     formula = by_formula(family, params, X, y, reduction)
-    finite_diff = by_finite_differences(family, params, X, y, reduction)
+    per_entry = 2 * X.numel() * params["bias"].numel()    # two losses: X @ Wᵀ each time
+    entries = max(100, min(MAX_FD_ENTRIES, int(FD_BUDGET // per_entry)))
+    finite_diff = by_finite_differences(family, params, X, y, reduction, entries)
     gaps = {"autograd vs formula": relative_gap(autograd, formula),
             "autograd vs finite differences": relative_gap(autograd, finite_diff),
             "formula vs finite differences": relative_gap(formula, finite_diff)}

@@ -35,6 +35,11 @@ def _spec(title, layers, datasets, x_title, y_title, x_domain=None, y_domain=Non
             "config": CONFIG}
 
 
+def epoch_axis():
+    """Whole epochs on x: with one epoch drawn, Vega-Lite would label it "1.000000"."""
+    return {"field": "epoch", "type": "quantitative", "axis": {"format": "d", "tickMinStep": 1}}
+
+
 def curves(history, column, title, y_title):
     """Train and test `column` ('loss' or 'acc') per epoch: one line per split and twin."""
     rows = []
@@ -48,8 +53,8 @@ def curves(history, column, title, y_title):
     splits = [s for s in SPLIT_COLORS["domain"] if s in set(data["split"])] or ["train"]
     colors = {"domain": splits, "range": SPLIT_COLORS["range"][:len(splits)]}
     encoding = {
-        "x": {"field": "epoch", "type": "quantitative"},
-        "y": {"field": "value", "type": "quantitative", "scale": {"zero": False}},
+        "x": epoch_axis(),
+        "y": {"field": "value", "type": "quantitative", "scale": _value_scale(data["value"])},
         "color": {"field": "split", "type": "nominal", "scale": colors, "title": None},
     }
     if len(history.rows) > 1:  # both twins: solid manual, dashed nn
@@ -60,6 +65,15 @@ def curves(history, column, title, y_title):
             "mark": {"type": "line", "strokeWidth": 3, "point": len(history) < 30},
             "encoding": encoding}
     return _spec(title, [line], {"curves": data}, "epoch", y_title)
+
+
+def _value_scale(values):
+    """Fit the values, not zero; a flat curve (a saturated run) gets a little room around it,
+    or Vega-Lite labels its one-point axis with a run of zeros ("50.000000")."""
+    if len(values) and values.max() - values.min() <= 1e-9 * max(1.0, abs(values.max())):
+        pad = max(abs(values.max()) * 0.05, 0.05)
+        return {"zero": False, "domain": [float(values.min() - pad), float(values.max() + pad)]}
+    return {"zero": False}
 
 
 def sigmoid_1d(model, X, y, feature_name, x_max=10.0):

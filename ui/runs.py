@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.export import export_script, metrics_csv, save_params
+from ui.figures import epoch_axis
 from ui.live import chart
 
 MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
@@ -83,9 +84,10 @@ def overlay_spec(records):
     return {
         "title": "Loss of the chosen runs", "height": 380,
         "datasets": {"runs": data},
-        "layer": [{"data": {"name": "runs"}, "mark": {"type": "line", "strokeWidth": 3},
+        "layer": [{"data": {"name": "runs"},
+                   "mark": {"type": "line", "strokeWidth": 3, "point": bool(data["epoch"].max() < 30)},
                    "encoding": {
-                       "x": {"field": "epoch", "type": "quantitative"},
+                       "x": epoch_axis(),
                        "y": {"field": "loss", "type": "quantitative", "title": "mean loss"},
                        "color": {"field": "run", "type": "nominal", "title": None,
                                  "legend": {"orient": "bottom", "columns": 1, "labelLimit": 600}},

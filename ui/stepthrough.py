@@ -85,6 +85,11 @@ def _backward(tab, e, family):
     tab.dataframe(pd.DataFrame(rows).style.format(precision=6, subset=["autograd", "formula",
                                                                        "finite differences"]),
                   hide_index=True)
+    fd = [v for name in ("weight", "bias") for v in _flatten(b["finite_diff"][name])]
+    checked = sum(v == v for v in fd)  # nan != nan: an entry left out
+    if checked < len(fd):
+        tab.caption(f"Finite differences cost two losses per entry: {checked:,} of the "
+                    f"{len(fd):,} entries, evenly spaced, are checked; the others show nan.")
     tab.markdown(f"Largest gap between the three, relative to the gradient's size: "
                  f"**{b['max_gap']:.2e}**")
 

@@ -95,6 +95,8 @@ wrong_box = wrong_col.empty()
 st.subheader("Cross-entropy, worked through for the current batch")
 examples_box = st.empty()
 table_box, mean_box = st.empty(), st.empty()
+st.subheader("The last Step, in four stages")
+step_box = st.container()  # filled after training: the Step is taken in panel.show
 
 
 def draw(run, step):
@@ -245,10 +247,9 @@ with answer:
 
 panel.show(draw)  # trains here, if asked, redrawing the placeholders above
 runs.keep("softmax", panel.run)
-
-st.subheader("The last Step, in four stages")
-stepthrough.show(panel.state.explained, "softmax", data.feature_names, panel.run.config.lr,
-                 class_names=data.class_names)
+with step_box:
+    stepthrough.show(panel.state.explained, "softmax", data.feature_names,
+                     panel.run.config.lr, class_names=data.class_names)
 
 st.subheader("Runs in this session")
 runs.show("softmax")
