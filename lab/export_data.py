@@ -6,12 +6,12 @@ does, with nothing imported from the lab. Where the lab's own function can
 be shown as it is (the seeded split, the CSV label order), its source is
 copied with inspect, so the script cannot drift from the code that runs.
 """
-import inspect
 from pathlib import Path
 from string import Template
 from textwrap import dedent
 
 from lab import csvdata, datasets
+from lab.source import source_of
 
 SKLEARN = {  # name → (loader, rows, label dtype, test fraction, scaling, what it is)
     "iris": ("load_iris", "[:100]", "float32", 0.2, "",
@@ -101,7 +101,7 @@ def bundled(name):
         y = torch.tensor(raw.target$rows, dtype=torch.$dtype)
         train, test = stratified_split(y, $fraction, SEED)
         X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
-        """, split=inspect.getsource(datasets.stratified_split).strip(), loader=loader,
+        """, split=source_of(datasets.stratified_split).strip(), loader=loader,
                 what=what, rows=rows, scaling=scaling, dtype=dtype, fraction=fraction)
     return [f"from sklearn.datasets import {loader}"], code
 
@@ -174,9 +174,9 @@ def from_csv(path, label):
         train, test = stratified_split(y, $fraction, SEED)
         X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
         ''', path=repr(str(Path(path).expanduser().resolve())), label=repr(label),
-                split=inspect.getsource(datasets.stratified_split).strip(),
-                delimiter=inspect.getsource(csvdata.delimiter_of).strip(),
-                order=inspect.getsource(csvdata.class_order).strip(),
+                split=source_of(datasets.stratified_split).strip(),
+                delimiter=source_of(csvdata.delimiter_of).strip(),
+                order=source_of(csvdata.class_order).strip(),
                 fraction=csvdata.TEST_FRACTION)
     return ["import csv"], code
 

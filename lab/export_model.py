@@ -5,10 +5,10 @@ functions are copied from lab.functions with inspect, the nn twin becomes
 nn.Linear, a library loss and optim.SGD; the training cycle draws the batch
 order as lab.train does and scores each split after every epoch as it does.
 """
-import inspect
 
 from lab import functions
 from lab.export_data import fill, has_test_split
+from lab.source import source_of
 
 HAND_WRITTEN_MODEL = {  # family → the manual twin's hand-written parts, from lab.functions
     "logistic": (functions.Sigmoid, functions.sigmoid),
@@ -188,10 +188,10 @@ def training(config, impl):
 
 def _sources(objects):
     """The source of functions and classes of lab.functions; a string names a constant."""
-    lines = inspect.getsource(functions).splitlines()
+    lines = source_of(functions).splitlines()
     constants = [next(line for line in lines if line.startswith(f"{name} ="))
                  for name in objects if isinstance(name, str)]
-    blocks = [inspect.getsource(obj).strip() for obj in objects if not isinstance(obj, str)]
+    blocks = [source_of(obj).strip() for obj in objects if not isinstance(obj, str)]
     return "\n\n\n".join((["\n".join(constants)] if constants else []) + blocks)
 
 

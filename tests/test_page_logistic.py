@@ -185,3 +185,38 @@ def test_step_shows_the_four_stages_with_this_batchs_numbers():
     assert any("weight[0] =" in c.value for c in at.code)
     at.button(key="logistic.step").click().run()  # Step again continues the same run
     assert panel(at).run.batch == 2
+
+
+@pytest.mark.parametrize("backlog, full_redraws_while_training", [(0, True), (1000, False)])
+def test_a_browser_far_behind_gets_only_the_status_line(monkeypatch, backlog,
+                                                       full_redraws_while_training):
+    """Streamlit drops a browser 500 messages behind; the panel sends it less meanwhile."""
+    import ui.live
+
+    calls = {"full": 0, "status": 0}
+    full, status = ui.live.Panel._draw, ui.live.Panel._draw_status
+
+    def count_full(self, draw):
+        calls["full"] += 1
+        return full(self, draw)
+
+    def count_status(self):
+        calls["status"] += 1
+        return status(self)
+
+    monkeypatch.setattr(ui.live, "client_backlog", lambda: backlog)
+    monkeypatch.setattr(ui.live.Panel, "_draw", count_full)
+    monkeypatch.setattr(ui.live.Panel, "_draw_status", count_status)
+    monkeypatch.setattr(ui.live, "REDRAW_SECONDS", 0.0)  # a redraw after every event
+    at = open_page()
+    at.number_input(key="logistic.num_epochs").set_value(20).run()
+    before = dict(calls)
+    at.button(key="logistic.train").click().run()
+    assert panel(at).run.epoch == 20 and not at.exception
+    full_draws = calls["full"] - before["full"]
+    statuses = calls["status"] - before["status"]
+    if full_redraws_while_training:
+        assert full_draws >= 20
+    else:
+        assert full_draws == 2 and statuses >= 20  # before and after; the status each event
+    assert len(chart_data(at, "Loss (mean BCE per example)")["curves"]) == 20  # drawn at the end

@@ -1,10 +1,10 @@
 """The settings widgets of a training page: each reads its default from RunConfig."""
-import inspect
 
 import streamlit as st
 
 from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
 from lab.datasets import DATASETS, load
+from lab.source import source_of
 from lab.urlstate import from_params, to_params
 from lab.vision import VISION_DATASETS
 
@@ -119,7 +119,7 @@ DATASET_LABELS = {
 def show_source(*objects):
     """The exact source of what is running, read from the code itself."""
     for obj in objects:
-        st.code(inspect.getsource(obj), language="python")
+        st.code(source_of(obj), language="python")
 
 
 def available(names):

@@ -21,6 +21,10 @@ from lab.gradcheck import step_explained
 from lab.train import Diverged, EpochEnd, Run, Step, next_batch, train, train_one_batch
 
 REDRAW_SECONDS = 0.25  # the eye sees no more; drawing each step would slow training 4×
+# Messages waiting to go to this browser above which a redraw sends only the status line.
+# A redraw is ~10 messages; Streamlit 1.67 drops a browser that falls 500 behind (a slow
+# laptop, a projector PC busy drawing charts), which would end its training mid-run.
+BACKLOG_LIMIT = 60
 LOCK_WAIT_SECONDS = 10
 STEP_ROWS_KEPT = 256  # rows of the newest batch kept for the worked tables, never a whole set
 # Sessions training at once in this process. Each has a core's worth of work to do; on a
@@ -178,7 +182,11 @@ class Panel:
                 for event in train(s.run, s.target_epochs):
                     self._note(event)
                     if time.monotonic() - last_draw >= REDRAW_SECONDS:
-                        self._draw(draw)  # an st call raises Streamlit's stop on Stop or rerun
+                        # an st call raises Streamlit's stop on Stop or rerun
+                        if client_backlog() < BACKLOG_LIMIT:
+                            self._draw(draw)
+                        else:  # the browser is behind: let it catch up before more charts
+                            self._draw_status()
                         last_draw = time.monotonic()
                         if not s.running:
                             break
@@ -232,6 +240,10 @@ class Panel:
             self._show_message()
 
     def _draw(self, draw):
+        self._draw_status()
+        draw(self.state.run, self.state.last_step)
+
+    def _draw_status(self):
         s = self.state
         run = s.run
         batch = ""
@@ -240,7 +252,6 @@ class Panel:
         state = "training…" if s.running else "stopped" if run.epoch or run.batch else "ready"
         target = s.target_epochs if s.running else self.config.num_epochs
         self.status.markdown(f"**Epoch {run.epoch}** of {target}{batch} · {state}")
-        draw(run, s.last_step)
 
     @contextmanager
     def _locked(self):
@@ -261,6 +272,24 @@ def _start_soon(page):
     if st.session_state.pop(key, False):
         st.rerun(scope="app")
     st.session_state[key] = True
+
+
+def client_backlog():
+    """Messages queued for this session's browser and not yet sent; 0 when unknown.
+
+    Reads Streamlit 1.67's internals (the session's websocket send queue), guarded: on
+    another version, or in AppTest with no browser, it is 0 and redraws are only
+    throttled by time.
+    """
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        session_id = get_script_run_ctx().session_id
+        info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
+        return info.client._send_queue.qsize()
+    except Exception:  # noqa: BLE001 — no browser, or internals that changed: no signal
+        return 0
 
 
 def chart(box, spec):

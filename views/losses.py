@@ -1,12 +1,12 @@
 """Losses and sigmoids (C7, C9): the slides' BCE table, the BCE curves, the sigmoid family,
 and why a classifier learns with BCE rather than MSE."""
-import inspect
 
 import pandas as pd
 import streamlit as st
 import torch
 
 from lab import explain, functions, sigmoids
+from lab.source import source_of
 from ui.loss_figures import bce_curves_figure, mse_vs_bce_figure, sigmoids_figure
 
 SLIDES_ROWS = pd.DataFrame({"y": [1.0, 1.0, 0.0, 0.0], "ŷ": [0.2, 0.8, 0.3, 0.7]},
@@ -88,4 +88,4 @@ with st.expander("The code"):
                explain.bce_terms, explain.mse_vs_bce_gradients, functions.sigmoid,
                sigmoids.tanh01, sigmoids.erf01, sigmoids.arctan01, sigmoids.algebraic01,
                sigmoids.softsign01):
-        st.code(inspect.getsource(fn), language="python")
+        st.code(source_of(fn), language="python")

@@ -1,9 +1,9 @@
 """Tensor basics (C8): broadcasting three ways, a product with a transpose, no_grad."""
-import inspect
 
 import streamlit as st
 
 from lab import tensors
+from lab.source import source_of
 
 
 def show_tensor(name, t):
@@ -132,4 +132,4 @@ st.write(f"Both compute the same y3 = {tracked.y3:g}. With x³ under `no_grad`, 
 with st.expander("The code"):
     for fn in (tensors.subtract_three_ways, tensors.broadcast, tensors.random_product,
                tensors.grad_y3, tensors.grad_y3_no_grad, tensors.attempt, tensors.parse_tensor):
-        st.code(inspect.getsource(fn), language="python")
+        st.code(source_of(fn), language="python")
