@@ -11,22 +11,28 @@ import shlex
 
 import torch
 
-from lab.export_data import features_and_sizes, fill, prepare
+from lab.export_data import embedded, features_and_sizes, fill, prepare
 from lab.export_model import design, evaluate, loss_and_optimizer, report, training
 from lab.history import COLUMNS
 from lab.train import EVAL_CHUNK
 
 
-def export_script(config, data_name=None, impl=None, label=None):
+def export_script(config, data_name=None, impl=None, label=None, data=None):
     """A standalone Python script that trains `config` and prints the lab's per-epoch numbers.
 
     data_name: the dataset (default config.dataset); label: a CSV's label column.
     impl: manual or nn; a run of both twins exports the manual one (the nn
     twin gives the same numbers up to float rounding).
+    data: a Dataset to write into the script itself (an uploaded CSV, which no
+    file on disk holds), as the run used it.
     """
     data_name = data_name or config.dataset
     impl = impl or ("manual" if config.impl == "both" else config.impl)
-    imports, prepare_code = prepare(data_name, label)
+    if data is not None:
+        imports, prepare_code = embedded(data)
+        config = config.with_(standardize=False)  # the rows are written as the run used them
+    else:
+        imports, prepare_code = prepare(data_name, label)
     steps = [
         ("1. Prepare the dataset", [prepare_code, features_and_sizes(config, data_name)]),
         ("2. Design the model", [design(config, impl)]),

@@ -10,6 +10,8 @@ from pathlib import Path
 from string import Template
 from textwrap import dedent
 
+import torch
+
 from lab import csvdata, datasets
 from lab.source import source_of
 
@@ -50,6 +52,24 @@ def prepare(name, label=None):
     if name.startswith("csv:"):
         return from_csv(name[len("csv:"):], label)
     raise ValueError(f"cannot export the dataset {name!r}")
+
+
+def embedded(data):
+    """An uploaded file's rows, written out as the lab split them: the upload stays in the
+    browser session, so the script carries its data (already standardized if the run was)."""
+    dtype = "torch.int64" if data.y_train.dtype == torch.int64 else "torch.float32"
+    return [], fill("""
+        # $description
+        # The rows as the lab split them (80/20 per class with the run's seed), features
+        # as the run used them. Classes: $classes.
+        X_train = torch.tensor($X_train)
+        y_train = torch.tensor($y_train, dtype=$dtype)
+        X_test = torch.tensor($X_test)
+        y_test = torch.tensor($y_test, dtype=$dtype)
+        """, description=data.description, classes=", ".join(
+            f"{i} = {name}" for i, name in enumerate(data.class_names)),
+        X_train=data.X_train.tolist(), y_train=data.y_train.tolist(),
+        X_test=data.X_test.tolist(), y_test=data.y_test.tolist(), dtype=dtype)
 
 
 def has_test_split(name):

@@ -174,3 +174,23 @@ def test_saved_parameters_load_into_nn_linear(tmp_path):
     buffer = io.BytesIO()  # a page downloads bytes
     save_params(run, buffer)
     assert buffer.getvalue()[:2] == b"PK"  # torch.save's zip format
+
+
+@pytest.mark.parametrize("model, classes, standardize", [
+    ("logistic", ("no", "yes"), True),
+    ("softmax", ("a", "b", "c"), False),
+])
+def test_an_uploaded_csv_run_carries_its_rows(tmp_path, model, classes, standardize):
+    """An upload has no file on the server: the script holds the rows the run used."""
+    from lab.csvdata import csv_dataset
+    from lab.datasets import standardized
+
+    raw = write_csv(tmp_path / "upload.csv", classes=classes, rows=40).read_bytes()
+    data = csv_dataset(raw, "upload.csv", seed=3)
+    data = standardized(data) if standardize else data
+    config = RunConfig(model=model, dataset=data.name, impl="nn", lr=0.5, batch_size=8,
+                       num_epochs=4, seed=3, standardize=standardize)
+    script = export_script(config, data=data)
+    (tmp_path / "upload.csv").unlink()  # the script must not need it
+    assert "csv" not in imported_modules(script)
+    assert_same_numbers(lab_numbers(config, data), script_numbers(script, tmp_path))

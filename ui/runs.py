@@ -114,14 +114,12 @@ def _downloads(box, record):
     c[1].download_button("Parameters (.pt)", lambda: params_bytes(run), f"{stem}-params.pt",
                          "application/octet-stream", key=f"{record.page}.dl_pt",
                          on_click="ignore")
-    script = _script(run)
-    if script:
-        c[2].download_button("Script (.py)", script, f"{stem}.py", "text/x-python",
-                             key=f"{record.page}.dl_py", on_click="ignore")
+    c[2].download_button("Script (.py)", _script(run), f"{stem}.py", "text/x-python",
+                         key=f"{record.page}.dl_py", on_click="ignore")
 
 
 def _script(run):
-    """The standalone script, for the datasets a script can load on its own."""
-    if run.config.dataset.startswith("csv:"):
-        return None  # an upload lives only in this session: there is no file to point at
+    """The standalone script (made when the button is pressed)."""
+    if run.config.dataset.startswith("csv:"):  # an upload: no file to point at, so the
+        return lambda: export_script(run.config, data=run.data)  # script carries its rows
     return lambda: export_script(run.config)
