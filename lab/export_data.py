@@ -218,9 +218,9 @@ def features_and_sizes(config, data_name):
         if has_test_split(data_name):
             code += "\nX_test = (features(X_test) - mean) / std"
     code += "\n\n\nNUM_INPUTS = X_train.shape[1]"
-    if config.model == "softmax":
-        if data_name.startswith("csv:"):  # two classes come as 0.0/1.0: softmax takes 0/1
-            code += ("\ny_train, y_test = y_train.long(), y_test.long()"
-                     "  # class numbers, as softmax takes them")
+    if config.model == "softmax":  # class numbers: a two-class set comes as 0.0/1.0
+        code += "\ny_train = y_train.long()"
+        if has_test_split(data_name):
+            code += "\ny_test = y_test.long()"
         code += "\nNUM_CLASSES = int(y_train.max()) + 1"
     return code

@@ -84,6 +84,10 @@ CASES = [
               num_epochs=5, init="normal"),
     RunConfig(model="softmax", dataset="iris3", impl="nn", lr=0.1, batch_size=16, num_epochs=5,
               init="zeros", reduction="sum", standardize=True),
+    RunConfig(model="softmax", dataset="breast-cancer", impl="manual", lr=0.1, batch_size=32,
+              num_epochs=3, standardize=True),              # two classes: k = 2
+    RunConfig(model="softmax", dataset="hours", impl="nn", lr=0.1, batch_size=4,
+              num_epochs=3),                                # two classes, no test split
 ]
 
 

@@ -46,7 +46,8 @@ CLI_CASES = [
     (["--impl", "<script>"], "invalid choice"),
     (["--init", "evil"], "invalid choice"),
     (["--reduction", "max"], "invalid choice"),
-    (["--model", "softmax"], "cannot learn"),                   # hours is binary
+    (["--model", "logistic", "--dataset", "digits", "--epochs", "1"], "cannot learn"),
+    (["--model", "softmax", "--epochs", "2"], "ok"),           # hours: softmax with k = 2
     (["--model", "nope"], "invalid choice"),
     (["--bogus", "1"], "unrecognized arguments"),
     ([], "ok"),

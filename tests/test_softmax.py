@@ -173,8 +173,24 @@ def test_multiclass_datasets_have_int64_labels_and_stratified_splits():
     assert not torch.equal(load("digits", seed=3).y_train, digits.y_train)
 
 
-def test_models_refuse_the_other_task():
+def test_logistic_refuses_many_classes():
     with pytest.raises(ValueError, match="cannot learn the multiclass"):
         Run(RunConfig(model="logistic", dataset="digits"), load("digits"))
-    with pytest.raises(ValueError, match="cannot learn the binary"):
-        Run(RunConfig(model="softmax", dataset="iris"), load("iris"))
+
+
+def test_softmax_learns_two_classes_as_k_2_and_matches_logistic_accuracy():
+    """Softmax with two classes: class numbers 0/1, two rows of weights; on iris (separable)
+    both models reach the same test accuracy."""
+    runs = {}
+    for model in ("softmax", "logistic"):
+        config = RunConfig(model=model, dataset="iris", impl="both", lr=0.1, batch_size=16,
+                           num_epochs=20, standardize=True)
+        run = Run(config, load("iris", standardize=True))
+        for _ in train(run, 20):
+            pass
+        runs[model] = run
+    softmax = runs["softmax"]
+    assert softmax.data.y_train.dtype == torch.int64 and softmax.data.num_classes == 2
+    assert softmax.params("manual")["weight"].shape == (2, 4) and softmax.max_param_gap < 1e-5
+    last = {m: r.history.latest.metrics["manual"].test_acc for m, r in runs.items()}
+    assert last["softmax"] == last["logistic"] == 1.0
