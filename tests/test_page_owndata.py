@@ -40,6 +40,12 @@ def test_an_uploaded_csv_trains_and_keeps_its_class_names():
      "oops"),
     (b"a,b,label\n" + b"\n".join(b"1,2,same" for _ in range(30)), "class"),
     ("a,b,label\n1,2,é\n".encode("latin-1") * 1, "UTF-8"),
+    (b"1,2,0\n3,4,1\n" * 10, "no header"),
+    (b"a,b,label\n" + b"\n".join(b"1,,x" if i == 5 else b"1,2,%d" % (i % 2) for i in range(30)),
+     "row 7"),                                                    # a missing value, counted from the header
+    (b",".join(b"c%d" % i for i in range(150)) + b"\n" + b",".join(b"1" for _ in range(150)),
+     "150 columns"),
+    (b"a,b,label\n" + b"1,2,0\n" * (2 * 1024 * 1024), "MB"),    # 12 MB: over the upload limit
 ])
 def test_a_bad_csv_gets_a_specific_message_and_the_page_stays_usable(content, message):
     at = open_with_csv(content)

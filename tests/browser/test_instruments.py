@@ -67,6 +67,7 @@ def test_a_step_shows_the_four_stages_with_numbers(page, app_url, name):
     assert backward.locator(".katex").count() >= 1  # the hand-derived formula
     gap = re.search(r"relative to the gradient's size: (\S+)", backward.inner_text()).group(1)
     assert float(gap) < 1e-3, "autograd, formula and finite differences disagree"
+    screenshot(page, f"{name}-step-backward")
 
     update = tab(page, "4 · update")
     lines = update.locator("pre code").inner_text().splitlines()
