@@ -34,14 +34,15 @@ class RunConfig:
 
 def validate(config):
     """Raise ValueError with a one-line, user-facing message for a bad setting."""
-    from lab.datasets import DATASETS
+    from lab.datasets import DATASETS, shortened
     from lab.models import FAMILIES
     from lab.params import INITS
 
     if config.model not in FAMILIES:
         raise ValueError(f"unknown model {config.model!r}; choose one of {', '.join(FAMILIES)}")
     if config.dataset not in DATASETS and not config.dataset.startswith("csv:"):
-        raise ValueError(f"unknown dataset {config.dataset!r}; choose one of {', '.join(DATASETS)}")
+        raise ValueError(f"unknown dataset {shortened(config.dataset)!r}; choose one of "
+                         f"{', '.join(DATASETS)}")
     _check_choice("impl", config.impl, IMPLS)
     _check_choice("init", config.init, INITS)
     _check_choice("reduction", config.reduction, REDUCTIONS)

@@ -174,6 +174,11 @@ DATASETS = {
 }
 
 
+def shortened(text, limit=60):
+    """A user's text cut for a message: a 20 000-character name is not echoed whole."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
 def load(name, seed=0, standardize=False, data_dir=None, label=None):
     """The named dataset, split with `seed`, optionally standardized.
 
@@ -183,7 +188,7 @@ def load(name, seed=0, standardize=False, data_dir=None, label=None):
         from lab.csvdata import load_csv  # here: lab.csvdata imports this module
         data = load_csv(name[len("csv:"):], seed=seed, label=label)
     elif name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        raise ValueError(f"unknown dataset {shortened(name)!r}; choose one of {', '.join(DATASETS)}")
     else:
         data = DATASETS[name](seed=seed, data_dir=data_dir)
     return standardized(data) if standardize else data

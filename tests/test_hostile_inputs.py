@@ -94,6 +94,7 @@ def test_cli_rejects_with_one_line_or_clamps(cli_results, args, expect):
         assert result["code"] != 0
         assert result["message"].startswith("error: ") and expect in result["message"]
         assert "\n" not in result["message"].strip() and "Traceback" not in result["message"]
+        assert len(result["message"]) < 400  # a 20 000-character value is not echoed whole
 
 
 @pytest.mark.parametrize("args", [["--lr", "nan"], ["--seed", HUGE], ["--impl", "<script>"],
