@@ -3,8 +3,20 @@ import streamlit as st
 
 from lab.csvdata import CsvError, csv_dataset, decode, read_table
 from lab.datasets import as_classes, standardized
+from ui.fetch import dataset_or_error
 
 CHOICE = "csv"  # the dataset option that means "my own file"
+
+
+def page_dataset(page, config, tasks):
+    """(config, data): the uploaded CSV or the named set; data None after a message.
+
+    For an upload the config names the file (csv:NAME), as runs and exports show it.
+    """
+    if config.dataset != CHOICE:
+        return config, dataset_or_error(config.dataset, config.seed, config.standardize)
+    data = own_dataset(page, config, tasks)
+    return (config, None) if data is None else (config.with_(dataset=data.name), data)
 
 
 def own_dataset(page, config, tasks):

@@ -9,7 +9,7 @@ from lab.functions import BinaryCrossEntropy, bce, sigmoid
 from lab.logistic import LogisticManual, LogisticNN
 from lab.train import Run, train
 from ui import figures, owndata, runs, stepthrough
-from ui.controls import FULL_BATCH, available, cached_dataset, run_settings, show_source
+from ui.controls import FULL_BATCH, available, run_settings, show_source
 from ui.live import Panel, chart
 
 DATASETS = available(["hours", "iris", "synthetic", "breast-cancer",
@@ -29,17 +29,9 @@ st.latex(r"\hat y=\sigma(w\cdot x+b)=\frac{1}{1+e^{-(w\cdot x+b)}}\qquad "
          r"L=-\frac{1}{N}\sum_{n=1}^{N}\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
 
 config = run_settings("logistic", "logistic", DATASETS, DEFAULTS)
-if config.dataset == owndata.CHOICE:
-    data = owndata.own_dataset("logistic", config, tasks=("binary",))
-    if data is None:
-        st.stop()
-    config = config.with_(dataset=data.name)
-else:
-    try:
-        data = cached_dataset(config.dataset, config.seed, config.standardize)
-    except ValueError as exc:  # e.g. a torchvision download that cannot happen here
-        st.error(str(exc))
-        st.stop()
+config, data = owndata.page_dataset("logistic", config, tasks=("binary",))
+if data is None:  # the page has said why
+    st.stop()
 if config.dataset == "breast-cancer" and not config.standardize:
     st.caption("Tip: breast-cancer's features range from 0.001 to 4000; turn on "
                "**Standardize features** or the sigmoid saturates at once.")

@@ -14,7 +14,6 @@ from lab.train import Run, train
 from ui import figures, owndata, runs, stepthrough
 from ui import softmax_figures as sf
 from ui.controls import available, run_settings, show_source
-from ui.fetch import dataset_or_error
 from ui.live import STEP_ROWS_KEPT, Panel, chart
 
 DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"]) + [owndata.CHOICE]
@@ -54,17 +53,12 @@ if config.dataset in SOURCES and config.standardize:
     config = config.with_(standardize=False)
     st.caption("Standardize stays off for this set: its pixels already share one scale, "
                "[0, 1], and a standardized copy would cost the server 4× the memory.")
-if config.dataset == owndata.CHOICE:
-    data = owndata.own_dataset("softmax", config, tasks=("multiclass",))
-    if data is None:
-        st.stop()
-    config = config.with_(dataset=data.name)
-else:
-    data = dataset_or_error(config.dataset, config.seed, config.standardize)
-    if data is None:
+config, data = owndata.page_dataset("softmax", config, tasks=("multiclass",))
+if data is None:  # the page has said why
+    if config.dataset != owndata.CHOICE:  # a torchvision set that cannot be had
         st.button("Use the bundled digits instead", key="softmax.use_digits",
                   on_click=use_digits)
-        st.stop()
+    st.stop()
 st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
 
 panel = Panel("softmax", config, data)

@@ -13,6 +13,7 @@ Selectors that hold in Streamlit 1.67:
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -67,3 +68,18 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     path = SCREENSHOT_DIR / (safe if safe.endswith(".png") else safe + ".png")
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def status(page: Page) -> str:
+    """The training panel's status line, e.g. "Epoch 3 of 20 · training…"."""
+    return page.get_by_text(re.compile(r"^Epoch \d+ of \d+")).first.inner_text()
+
+
+def wait_until_done(page: Page, epochs: int, timeout: float = 120) -> None:
+    """Wait (seconds) until the status says all `epochs` are done and training stopped."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if re.match(rf"Epoch {epochs} of {epochs} · stopped", status(page)):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"training did not finish: {status(page)!r}")

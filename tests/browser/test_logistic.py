@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from tests.browser.helpers import error_elements, screenshot, wait_idle
+from tests.browser.helpers import (error_elements, screenshot, status, wait_idle,
+                                   wait_until_done)
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +20,6 @@ def click(page, name):
     page.locator(f".st-key-logistic-{name} button").first.click()
 
 
-def status(page):
-    return page.get_by_text(re.compile(r"^Epoch \d+ of \d+")).first.inner_text()
-
-
 def epoch_now(page):
     return int(re.match(r"Epoch (\d+)", status(page)).group(1))
 
@@ -33,15 +30,6 @@ def curve_points(page, title):
         has=page.locator("text", has_text=title))
     paths = chart.first.locator("g.mark-line path").evaluate_all("ps => ps.map(p => p.getAttribute('d'))")
     return max((len(re.findall(r"[ML]", d or "")) for d in paths), default=0)
-
-
-def wait_until_done(page, epochs, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if re.match(rf"Epoch {epochs} of {epochs} · stopped", status(page)):
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"training did not finish: {status(page)!r}")
 
 
 @pytest.mark.parametrize("dataset, batch", [("synthetic", 64), ("iris", 16), ("hours", 4),

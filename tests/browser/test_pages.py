@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import REPO_ROOT, error_elements, screenshot, wait_idle
-from tests.browser.test_logistic import curve_points, status
+from tests.browser.helpers import REPO_ROOT, error_elements, screenshot, status, wait_idle
+from tests.browser.test_logistic import curve_points
 
 pytestmark = pytest.mark.browser
 

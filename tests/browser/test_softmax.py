@@ -1,27 +1,13 @@
 """The Softmax regression page in a real browser: train digits, see the weights and the matrix."""
 import re
-import time
 
 import pytest
 
-from tests.browser.helpers import error_elements, screenshot, wait_idle
+from tests.browser.helpers import error_elements, screenshot, wait_idle, wait_until_done
 
 pytestmark = pytest.mark.browser
 
 DIGITS_TEST_SIZE = 450  # 1797 digits, a quarter of each class held out
-
-
-def status(page):
-    return page.get_by_text(re.compile(r"^Epoch \d+ of \d+")).first.inner_text()
-
-
-def wait_until_done(page, epochs, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if re.match(rf"Epoch {epochs} of {epochs} · stopped", status(page)):
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"training did not finish: {status(page)!r}")
 
 
 def test_training_on_digits_draws_weight_images_and_the_confusion_matrix(page, app_url):
