@@ -10,6 +10,7 @@ from lab.linear_trace import LinearTrace, road, sample_grads
 from lab.train import Run, train
 from tests.pages import chart_data, set_widget
 from tests.pages import open_page as _open
+from ui.figures import MAX_DRAWN
 
 FIT = "The fitted line and the prediction"
 LANDSCAPE_W = "Loss against w (b held at its current value)"
@@ -48,15 +49,19 @@ def test_the_defaults_are_the_notes_nn_run_and_predict_8_at_4_hours():
     metric = next(m for m in at.metric if m.label.startswith("ŷ(4)"))
     assert float(metric.value) == pytest.approx(8, abs=0.05)
     loss = chart_data(at, "Loss per epoch (mean over the examples)")["curves"]
-    assert len(loss) == 1000 and loss["value"].iloc[-1] < 1e-5 < loss["value"].iloc[0]
+    assert len(run.history) == 1000  # every epoch kept; drawn with at most MAX_DRAWN points
+    assert len(loss) == MAX_DRAWN and (loss["epoch"].min(), loss["epoch"].max()) == (1, 1000)
+    assert loss["value"].iloc[-1] < 1e-5 < loss["value"].iloc[0]
 
 
 def test_the_landscape_shows_the_whole_road_to_the_best_fit():
     at = open_page()
     at.button(key="linear.train").click().run()
     road = chart_data(at, LANDSCAPE_WB)
-    assert len(road["road"]) == 1001  # the start and every update
-    assert road["road"]["update"].is_monotonic_increasing
+    assert len(panel(at).run.path.points) == 1001  # the start and every update, kept
+    drawn = road["road"]["update"]  # and drawn with at most MAX_DRAWN of them, both ends
+    assert len(drawn) == MAX_DRAWN and (drawn.iloc[0], drawn.iloc[-1]) == (0, 1000)
+    assert drawn.is_monotonic_increasing
     ends = road["ends"].set_index("point")
     assert ends.loc["best fit", "w"] == pytest.approx(2, abs=1e-4)
     assert ends.loc["now", "w"] == pytest.approx(2, abs=0.01)

@@ -5,6 +5,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 from tests.pages import APP, chart_data, set_widget
 from tests.pages import open_page as _open
+from ui.figures import MAX_DRAWN
 
 BUNDLED = ["hours", "iris", "synthetic", "breast-cancer"]
 
@@ -48,7 +49,8 @@ def test_c1_defaults_train_to_a_crossing_between_2_and_3_hours():
     fit = chart_data(at, "Fitted sigmoid")
     assert 2 < fit["cross"]["x"][0] < 3 and "−b/w" in fit["cross"]["label"][0]
     loss = chart_data(at, "Loss (mean BCE per example)")["curves"]
-    assert len(loss) == 1000 and loss["epoch"].max() == 1000  # the curve holds every epoch
+    assert len(run.history) == 1000  # every epoch kept; drawn with at most MAX_DRAWN points
+    assert len(loss) == MAX_DRAWN and (loss["epoch"].min(), loss["epoch"].max()) == (1, 1000)
     assert loss["value"].iloc[-1] < loss["value"].iloc[0]
 
 
@@ -196,9 +198,9 @@ def test_a_browser_far_behind_gets_only_the_status_line(monkeypatch, backlog,
     calls = {"full": 0, "status": 0}
     full, status = ui.live.Panel._draw, ui.live.Panel._draw_status
 
-    def count_full(self, draw):
+    def count_full(self, live=False):
         calls["full"] += 1
-        return full(self, draw)
+        return full(self, live)
 
     def count_status(self):
         calls["status"] += 1
@@ -220,3 +222,42 @@ def test_a_browser_far_behind_gets_only_the_status_line(monkeypatch, backlog,
     else:
         assert full_draws == 2 and statuses >= 20  # before and after; the status each event
     assert len(chart_data(at, "Loss (mean BCE per example)")["curves"]) == 20  # drawn at the end
+
+
+@pytest.mark.parametrize("detail_seconds, details_while_training", [(0.0, True), (1e9, False)])
+def test_the_details_are_redrawn_less_often_while_training(monkeypatch, detail_seconds,
+                                                            details_while_training):
+    """The curves at every redraw; the tables and the landscape every DETAIL_SECONDS, and
+    always once training ends, so the page at rest shows the final state everywhere."""
+    import ui.live
+
+    calls = {"draw": 0, "details": 0}
+    show = ui.live.Panel.show
+
+    def counting_show(self, draw, details=None):
+        def count(name, drawer):
+            def counted(run, step):
+                calls[name] += 1
+                return drawer(run, step)
+            return counted
+        return show(self, count("draw", draw), count("details", details))
+
+    monkeypatch.setattr(ui.live.Panel, "show", counting_show)
+    monkeypatch.setattr(ui.live, "REDRAW_SECONDS", 0.0)
+    monkeypatch.setattr(ui.live, "DETAIL_SECONDS", detail_seconds)
+    at = open_page()
+    at.number_input(key="logistic.num_epochs").set_value(20).run()
+    before = dict(calls)
+    at.button(key="logistic.train").click().run()
+    assert panel(at).run.epoch == 20 and not at.exception
+    draws, details = (calls[k] - before[k] for k in ("draw", "details"))
+    assert draws >= 20
+    if details_while_training:
+        assert details == draws
+    else:
+        assert details == 2  # before training and after it
+    # the parameters table at rest shows the last update, not the one of the last live redraw
+    params = next(d.value for d in at.dataframe if "b" in d.value.columns and "" in d.value.columns)
+    impl = next(iter(panel(at).run.models))
+    final = panel(at).run.params(impl)["bias"].item()
+    assert params.set_index("").loc[impl, "b"] == pytest.approx(final, abs=1e-6)

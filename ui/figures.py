@@ -4,18 +4,29 @@ Why Vega-Lite and not plotly here: the spec of a live chart stays the same and
 only its named datasets change, so Streamlit updates the chart in place; a
 plotly chart is remounted on every redraw and flickers blank while training.
 """
+import math
+
 import pandas as pd
 import torch
 
 MAX_POINTS = 400  # examples drawn at most in a scatter: enough to see, cheap to send
+# Vertices drawn at most per line. A chart is ~650 px wide, so more points add nothing to
+# see, but every one costs the browser's Vega interpreter time at each live redraw; with
+# 2 000 a slow laptop fell 15 s behind the server and Stop seemed not to work.
+MAX_DRAWN = 400
 HEIGHT = 360
 SPLIT_COLORS = {"domain": ["train", "test"], "range": ["#1f77b4", "#ff7f0e"]}
 CLASS_COLORS = ["#d62728", "#2ca02c"]  # class 0 red, class 1 green
 CONFIG = {
+    # No ARIA attributes on every SVG mark: the browser's biggest cost at each live redraw
+    "aria": False,
     "axis": {"labelFontSize": 15, "titleFontSize": 17, "grid": True},
     "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "bottom"},
     "title": {"fontSize": 19, "anchor": "start"},
 }
+
+
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
 
 
 def _spec(title, layers, datasets, x_title, y_title, x_domain=None, y_domain=None):
@@ -35,6 +46,23 @@ def _spec(title, layers, datasets, x_title, y_title, x_domain=None, y_domain=Non
             "config": CONFIG}
 
 
+def drawn(n, limit=MAX_DRAWN):
+    """Indices of at most `limit` of n points, evenly spread, always the first and the last."""
+    if n <= limit:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (limit - 1)) for i in range(limit)})
+
+
+def snapped(lo, hi):
+    """[lo, hi] widened to multiples of a round step (1, 2 or 5 × 10^k, about an eighth of
+    the width): a loss surface over a range that grows with the path then changes in jumps,
+    not at every redraw, and the browser skips a grid it already has."""
+    raw = max(hi - lo, 1e-12) / 8
+    unit = 10 ** math.floor(math.log10(raw))
+    step = next(m * unit for m in (1, 2, 5, 10) if m * unit >= raw)
+    return round(math.floor(lo / step) * step, 12), round(math.ceil(hi / step) * step, 12)
+
+
 def epoch_axis():
     """Whole epochs on x: with one epoch drawn, Vega-Lite would label it "1.000000"."""
     return {"field": "epoch", "type": "quantitative", "axis": {"format": "d", "tickMinStep": 1}}
@@ -45,10 +73,12 @@ def curves(history, column, title, y_title):
     rows = []
     for impl in history.rows:
         epochs, cols = history.series(impl)
+        keep = drawn(len(epochs))
         for split in ("train", "test"):
-            for epoch, value in zip(epochs, cols[f"{split}_{column}"]):
-                if value is not None:
-                    rows.append((epoch, value, split, impl))
+            values = cols[f"{split}_{column}"]
+            for i in keep:
+                if values[i] is not None:
+                    rows.append((epochs[i], values[i], split, impl))
     data = pd.DataFrame(rows, columns=["epoch", "value", "split", "implementation"])
     splits = [s for s in SPLIT_COLORS["domain"] if s in set(data["split"])] or ["train"]
     colors = {"domain": splits, "range": SPLIT_COLORS["range"][:len(splits)]}
@@ -97,9 +127,11 @@ def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
         _half_rule(),
         {"data": {"name": "cross"}, "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2},
          "encoding": {"x": {"field": "x", "type": "quantitative"}}},
+        # low, right of the line: the sigmoid is above ½ there and the y = 0 points lie left
         {"data": {"name": "cross"},
-         "mark": {"type": "text", "align": "left", "dx": 6, "y": 12, "fontSize": 16},
+         "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 16},
          "encoding": {"x": {"field": "x", "type": "quantitative"},
+                      "y": {"datum": 0.12, "type": "quantitative"},
                       "text": {"field": "label"}}},
     ]
     y_title = "P(pass)" if feature_name == "hours" else "P(y = 1)"
@@ -183,38 +215,47 @@ def _half_rule():
 
 
 def landscape(ws, bs, losses, path, title, x_title="w", y_title="b"):
-    """The loss over (w, b) as a heat map, with the path of the updates and where it is now."""
+    """The loss over (w, b) as a heat map, with the path of the updates and where it is now.
+
+    The axes fit the grid's cells ("tight" scales), not a domain written into the spec: the
+    spec then stays the same as the path grows and the browser updates the chart in place
+    instead of building it again at every redraw.
+    """
     dw, db = (ws[1] - ws[0]).item() / 2, (bs[1] - bs[0]).item() / 2
     W, B = torch.meshgrid(ws, bs, indexing="xy")              # (steps_b, steps_w) each
-    grid = pd.DataFrame({"w0": (W - dw).reshape(-1).tolist(), "w1": (W + dw).reshape(-1).tolist(),
-                         "b0": (B - db).reshape(-1).tolist(), "b1": (B + db).reshape(-1).tolist(),
+    # cells a hair wider than their step overlap, so the canvas leaves no seams between them
+    ow, ob = dw * 1.05, db * 1.05
+    grid = pd.DataFrame({"w0": (W - ow).reshape(-1).tolist(), "w1": (W + ow).reshape(-1).tolist(),
+                         "b0": (B - ob).reshape(-1).tolist(), "b1": (B + ob).reshape(-1).tolist(),
                          "loss": losses.reshape(-1).tolist()})
-    steps = pd.DataFrame(path, columns=["update", "w", "b"])
+    steps = pd.DataFrame([path[i] for i in drawn(len(path))], columns=["update", "w", "b"])
+    tight = {"zero": False, "nice": False}
+    w_enc = {"field": "w", "type": "quantitative", "scale": tight}
+    b_enc = {"field": "b", "type": "quantitative", "scale": tight}
     layers = [
         {"data": {"name": "grid"}, "mark": {"type": "rect"},
-         "encoding": {"x": {"field": "w0", "type": "quantitative", "bin": "binned"},
+         "encoding": {"x": {"field": "w0", "type": "quantitative", "bin": "binned",
+                            "scale": tight},
                       "x2": {"field": "w1"},
-                      "y": {"field": "b0", "type": "quantitative", "bin": "binned"},
+                      "y": {"field": "b0", "type": "quantitative", "bin": "binned",
+                            "scale": tight},
                       "y2": {"field": "b1"},
                       "color": {"field": "loss", "type": "quantitative", "title": "loss",
                                 "scale": {"type": "log", "scheme": "viridis", "reverse": True}}}},
         {"data": {"name": "path"}, "mark": {"type": "line", "color": "white", "strokeWidth": 3,
                                              "point": {"color": "white", "size": 20}},
-         "encoding": {"x": {"field": "w", "type": "quantitative"},
-                      "y": {"field": "b", "type": "quantitative"},
-                      "order": {"field": "update"}}},
+         "encoding": {"x": w_enc, "y": b_enc, "order": {"field": "update"}}},
         {"data": {"name": "path"}, "transform": [{"window": [{"op": "rank", "as": "r"}],
                                                   "sort": [{"field": "update", "order": "descending"}]},
                                                  {"filter": "datum.r == 1"}],
          "mark": {"type": "point", "shape": "diamond", "size": 250, "filled": True,
                   "color": "#d62728", "stroke": "white"},
-         "encoding": {"x": {"field": "w", "type": "quantitative"},
-                      "y": {"field": "b", "type": "quantitative"}}},
+         "encoding": {"x": w_enc, "y": b_enc}},
     ]
-    spec = _spec(title, layers, {"grid": grid, "path": steps}, x_title, y_title,
-                 x_domain=[ws[0].item() - dw, ws[-1].item() + dw],
-                 y_domain=[bs[0].item() - db, bs[-1].item() + db])
-    spec["config"] = {**CONFIG, "legend": {**CONFIG["legend"], "orient": "right"}}
+    spec = _spec(title, layers, {"grid": grid, "path": steps}, x_title, y_title)
+    spec["config"] = {**CONFIG, "legend": {**CONFIG["legend"], "orient": "right"},
+                      "axis": {**CONFIG["axis"], "grid": False}}  # the cells are the grid
+    spec["usermeta"] = CANVAS  # thousands of cells: paint them, do not build SVG for each
     return spec
 
 

@@ -5,7 +5,12 @@ Every training page uses it the same way:
     panel = Panel("logistic", config, data)
     panel.buttons()
     ...create placeholders...
-    panel.show(draw)            # draws now, then trains live if Train was pressed
+    panel.show(draw, details)   # draws now, then trains live if Train was pressed
+
+`draw(run, step)` fills the placeholders that move as it learns (the curves, the fit);
+`details(run, step)` the heavier rest (tables, landscapes, worked examples), which a
+training run redraws less often. Every redraw is work for the browser, and a browser that
+falls behind shows an old epoch and answers Stop late, however fast the server stopped.
 
 The run lives in st.session_state (one per user and page), never in a cache.
 """
@@ -20,7 +25,13 @@ import streamlit as st
 from lab.gradcheck import step_explained
 from lab.train import Diverged, EpochEnd, Run, Step, next_batch, train, train_one_batch
 
-REDRAW_SECONDS = 0.25  # the eye sees no more; drawing each step would slow training 4×
+# The curves and the fit are redrawn this often while training, the details (tables,
+# landscapes, worked examples) every DETAIL_SECONDS. Each redraw is work for the browser,
+# and nothing tells the server how far behind it is: with everything every 0.25 s, a
+# browser sharing two cores with the server fell 13-17 s behind on C1 (over 30 s on CI),
+# showing an old epoch and "training…" long after Stop had stopped the run.
+REDRAW_SECONDS = 0.5
+DETAIL_SECONDS = 2.0
 # Messages waiting to go to this browser above which a redraw sends only the status line.
 # A redraw is ~10 messages; Streamlit 1.67 drops a browser that falls 500 behind (a slow
 # laptop, a projector PC busy drawing charts), which would end its training mid-run.
@@ -147,9 +158,10 @@ class Panel:
 
     # -- drawing and training -----------------------------------------------
 
-    def show(self, draw):
+    def show(self, draw, details=None):
         """Draw the current state; then do what Train or Step asked for, redrawing live."""
         s = self.state
+        self._drawers, self._details_drawn = (draw, details), 0.0
         if s.step_requested:
             s.step_requested = False
             self._fresh_run_if_needed()
@@ -170,11 +182,11 @@ class Panel:
             self._fresh_run_if_needed()
             epochs, done = self.config.num_epochs, s.run.epoch >= self.config.num_epochs
             s.target_epochs = s.run.epoch + epochs if done else epochs  # done: that many more
-        self._draw(draw)
+        self._draw()
         if s.running:
-            self._train_live(draw)
+            self._train_live()
 
-    def _train_live(self, draw):
+    def _train_live(self):
         s = self.state
         with self._locked(), self._training_slot():
             last_draw = time.monotonic()
@@ -184,7 +196,7 @@ class Panel:
                     if time.monotonic() - last_draw >= REDRAW_SECONDS:
                         # an st call raises Streamlit's stop on Stop or rerun
                         if client_backlog() < BACKLOG_LIMIT:
-                            self._draw(draw)
+                            self._draw(live=True)
                         else:  # the browser is behind: let it catch up before more charts
                             self._draw_status()
                         last_draw = time.monotonic()
@@ -195,7 +207,7 @@ class Panel:
             finally:  # also when Stop (Streamlit's stop exception) ends the loop
                 self._keep_few_rows()
             s.running = False
-        self._draw(draw)
+        self._draw()
 
     def _keep_few_rows(self):
         """Keep a few rows of the newest batch, cloned: a slice is a view that would keep
@@ -239,9 +251,15 @@ class Panel:
             s.running = False
             self._show_message()
 
-    def _draw(self, draw):
+    def _draw(self, live=False):
+        """Everything; while training (live) the details only every DETAIL_SECONDS."""
         self._draw_status()
-        draw(self.state.run, self.state.last_step)
+        draw, details = self._drawers
+        run, step = self.state.run, self.state.last_step
+        draw(run, step)
+        if details and (not live or time.monotonic() - self._details_drawn >= DETAIL_SECONDS):
+            details(run, step)
+            self._details_drawn = time.monotonic()
 
     def _draw_status(self):
         s = self.state

@@ -97,12 +97,17 @@ def draw(run, step):
     chart(fit_box, linear_figures.fit_line(w, b, X, y, X_NEW))
     chart(loss_box, linear_figures.log_loss_axis(figures.curves(
         run.history, "loss", "Loss per epoch (mean over the examples)", "MSE (log scale)")))
+
+
+def draw_details(run, step):
     draw_landscape(run.config.reduction, road(run))
     draw_grads(trace_of(run))
 
 
 def draw_landscape(reduction, path):
-    updates, ws, bs = path
+    keep = figures.drawn(len(path[0]))  # the first, the newest and enough between to see
+    updates, ws, bs = [path[0][i] for i in keep], path[1][keep], path[2][keep]
+    path = updates, ws, bs
     best = least_squares(X, y)
     w_range, b_range = span(ws, best[0]), span(bs, best[1])
     losses = mse_along(X, y, ws, bs, reduction)
@@ -119,7 +124,7 @@ def span(values, best):
     """A range holding every value and the best one, with a margin."""
     lo, hi = min(values.min().item(), best), max(values.max().item(), best)
     margin = max(0.5, 0.15 * (hi - lo))
-    return lo - margin, hi + margin
+    return figures.snapped(lo - margin, hi + margin)
 
 
 def draw_grads(trace):
@@ -138,7 +143,7 @@ GRAD_FORMATS = {"x": "{:g}", "y": "{:g}", "w before": "{:.4f}", "b before": "{:.
                 "ŷ = w·x + b": "{:.4f}", "ℓ = (ŷ − y)²": "{:.4g}",
                 "∂ℓ/∂w = 2x(ŷ − y)": "{:.4g}", "∂ℓ/∂b = 2(ŷ − y)": "{:.4g}"}
 
-panel.show(draw)
+panel.show(draw, draw_details)
 runs.keep("linear", panel.run)
 
 st.subheader("The last Step, in four stages")

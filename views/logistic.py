@@ -71,9 +71,13 @@ def draw(run, step):
     if data.num_features == 2:
         chart(boundary_box, figures.decision_boundary(model, X, y, data.feature_names,
                                                       data.true_params))
+    draw_notes(run, model)
+
+
+def draw_details(run, step):
+    model = run.models[next(iter(run.models))]
     draw_table(model, step)
     params_box.dataframe(params_frame(run), hide_index=True)
-    draw_notes(run, model)
     draw_landscape(run, model, step)
 
 
@@ -109,7 +113,7 @@ def draw_landscape(run, model, step):
 def _span(values, least=4.0):
     lo, hi = min(values), max(values)
     pad = max(least - (hi - lo), 0) / 2 + 0.5
-    return lo - pad, hi + pad
+    return figures.snapped(lo - pad, hi + pad)
 
 
 def draw_table(model, step):
@@ -154,7 +158,7 @@ def _named(weights, bias):
     return cells
 
 
-panel.show(draw)
+panel.show(draw, draw_details)
 runs.keep("logistic", panel.run)
 
 st.subheader("The last Step, in four stages")

@@ -103,6 +103,10 @@ def draw(run, step):
         gap_box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
                         f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
     draw_weights(model)
+
+
+def draw_details(run, step):
+    model = run.models[next(iter(run.models))]
     draw_test(run, model)
     draw_worked(model, step)
 
@@ -239,7 +243,7 @@ else:
 with answer:
     show_source(softmax_naive)
 
-panel.show(draw)  # trains here, if asked, redrawing the placeholders above
+panel.show(draw, draw_details)  # trains here, if asked, redrawing the placeholders above
 runs.keep("softmax", panel.run)
 with step_box:
     stepthrough.show(panel.state.explained, "softmax", data.feature_names,

@@ -66,17 +66,17 @@ class Setting:
         return f"{self.dataset}/{self.impl}/lr{self.lr:g}/b{self.batch_size}/{self.num_epochs}ep/s{self.seed}"
 
 
-SESSIONS = [  # every bundled set, every implementation, seeds and learning rates. The first
-    # two train ~12 s and ~8 s alone (in-process), the others 1-3 s each: longer than the
-    # pages take to arrive one after another, so while two hold the slots the others queue
-    Setting("breast-cancer", "manual", 0.5, FULL, 6000, 7, standardize=True),
-    Setting("synthetic", "nn", 1.0, 256, 480, 3),
-    Setting("hours", "nn", 0.1, FULL, 2000, 0, reduction="sum"),
-    Setting("hours", "manual", 1.0, FULL, 2000, 1, init="zeros"),
-    Setting("iris", "manual", 0.1, 16, 300, 2, init="normal", standardize=True),
-    Setting("iris", "both", 0.02, 16, 200, 5, reduction="sum", standardize=True),
-    Setting("synthetic", "both", 0.5, 128, 60, 4, init="zeros"),
-    Setting("breast-cancer", "both", 0.05, 32, 60, 6, standardize=True),
+SESSIONS = [  # every bundled set, every implementation, seeds and learning rates. Together
+    # ~45 s of training in-process (the first two ~16 s and ~7 s): with two slots
+    # the rush lasts longer than the ninth visitor's page load, and the others queue
+    Setting("breast-cancer", "manual", 0.5, FULL, 12000, 7, standardize=True),
+    Setting("synthetic", "nn", 1.0, 256, 1000, 3),
+    Setting("hours", "nn", 0.1, FULL, 8000, 0, reduction="sum"),
+    Setting("hours", "manual", 1.0, FULL, 8000, 1, init="zeros"),
+    Setting("iris", "manual", 0.1, 16, 800, 2, init="normal", standardize=True),
+    Setting("iris", "both", 0.02, 16, 500, 5, reduction="sum", standardize=True),
+    Setting("synthetic", "both", 0.5, 128, 150, 4, init="zeros"),
+    Setting("breast-cancer", "both", 0.05, 32, 150, 6, standardize=True),
 ]
 
 STATUS_JS = r"""() => {

@@ -6,8 +6,10 @@ import pytest
 
 from tests.browser.helpers import (error_elements, screenshot, status, wait_idle,
                                    wait_until_done)
+from ui.figures import MAX_DRAWN
 
 pytestmark = pytest.mark.browser
+STOP_ANSWER_LIMIT = 10.0  # seconds from the Stop click to a page at rest
 
 
 def open_logistic(page, app_url, query):
@@ -50,7 +52,7 @@ def test_training_streams_curves_and_the_bce_table(page, app_url, dataset, batch
     assert page.js_errors == []
 
 
-def test_stop_keeps_the_curves_and_train_continues_them(page, app_url):
+def test_stop_keeps_the_curves_and_train_continues_them(page, app_url, capsys):
     # C1 at ~1 ms an epoch: 100 000 epochs cannot finish before Stop, on any machine
     open_logistic(page, app_url, "dataset=hours&num_epochs=100000")
     click(page, "train")
@@ -58,22 +60,35 @@ def test_stop_keeps_the_curves_and_train_continues_them(page, app_url):
     time.sleep(1.5)
     mid = curve_points(page, "Loss (mean BCE per example)")
     assert mid > 2, "the loss curve is not streaming while training"
-    click(page, "stop")
-    wait_idle(page)
+    first_answer = stop_and_time(page)
     stopped_at = epoch_now(page)
     assert 0 < stopped_at < 100000 and "stopped" in status(page)
     screenshot(page, "logistic-stopped")
     time.sleep(1.0)
     assert epoch_now(page) == stopped_at  # really stopped
-    assert curve_points(page, "Loss (mean BCE per example)") >= min(stopped_at, 2000) * 0.5
+    # every epoch so far is on the curve, up to the points a chart draws at most
+    assert curve_points(page, "Loss (mean BCE per example)") >= min(stopped_at, MAX_DRAWN)
     click(page, "train")  # continues the same run: the epochs go on from where they were
     wait_for_epoch(page, max(stopped_at + 500, 4000))
-    click(page, "stop")
-    wait_idle(page)
+    second_answer = stop_and_time(page)
     assert epoch_now(page) > stopped_at and "stopped" in status(page)
-    assert curve_points(page, "Loss (mean BCE per example)") >= 1000
+    assert curve_points(page, "Loss (mean BCE per example)") >= MAX_DRAWN * 0.9
     fit = page.get_by_text(re.compile(r"x = −b/w = 2\.\d+"))
     assert fit.count() == 1, "C1 should cross P = 0.5 between 2 and 3 hours"
+    with capsys.disabled():
+        print(f"\n  Stop answered (page idle, status 'stopped') {first_answer:.2f} s and "
+              f"{second_answer:.2f} s after the click")
+    # The server stops within one redraw; what a user waits for is the browser working
+    # through the redraws already sent. With every chart rebuilt at each redraw that was
+    # 13-17 s here and over 30 s on CI; now it is about a second.
+    assert max(first_answer, second_answer) < STOP_ANSWER_LIMIT
+
+
+def stop_and_time(page):
+    click(page, "stop")
+    clicked = time.monotonic()
+    wait_idle(page)
+    return time.monotonic() - clicked
 
 
 def wait_for_epoch(page, epoch, timeout=120):
