@@ -437,8 +437,10 @@ def report(summary, capsys):
     with capsys.disabled():
         print()
         for s in summary.get("sessions", []):
+            seen = s["first_training_seen_s"]  # None: a poll never caught it training
+            seen = f"seen training at {seen:6.2f} s" if seen else "never seen training  "
             print(f"  {s['settings']:<40} alone {s['alone_seconds']:6.2f} s   with 8 at once "
-                  f"{s['at_once_seconds']:6.2f} s (seen training at {s['first_training_seen_s'] or 0:6.2f} s)"
+                  f"{s['at_once_seconds']:6.2f} s ({seen})"
                   f"   ×{s['slowdown']:<5} {'queued' if s['queued'] else ''}")
         for key, value in summary.items():
             if key != "sessions":
