@@ -80,7 +80,7 @@ class Panel:
         if st.session_state.pop(f"{page}.autostart", False):  # a link with train=1
             # Not in this run: a fresh tab whose very first script run trains shows its
             # widgets as grey placeholders until it ends, so Stop could not be pressed.
-            # Draw the page first; _start_soon reruns it, and that run trains.
+            # show() draws the page and reruns it at once; that second run trains.
             s.start_pending = True
         elif s.start_pending:
             s.start_pending = False
@@ -126,8 +126,6 @@ class Panel:
                     "new run with them; the current one stays on screen until then.")
         self.notice = st.empty()
         self._show_message()
-        if s.start_pending:
-            _start_soon(self.page)
 
     def _show_message(self):
         if self.state.message:
@@ -183,6 +181,10 @@ class Panel:
             epochs, done = self.config.num_epochs, s.run.epoch >= self.config.num_epochs
             s.target_epochs = s.run.epoch + epochs if done else epochs  # done: that many more
         self._draw()
+        if s.start_pending:  # a train=1 link's first run: drawn; the next run trains
+            # (A timed fragment did this before; its timer could fire during the training
+            # run, and one fresh tab in sixteen crashed blank: "Bad delta path index".)
+            st.rerun()
         if s.running:
             self._train_live()
 
@@ -281,15 +283,6 @@ class Panel:
             yield
         finally:
             lock.release()
-
-
-@st.fragment(run_every=0.5)
-def _start_soon(page):
-    """Rerun the whole page once it has been drawn (a fragment's timed run comes after)."""
-    key = f"{page}.start_armed"
-    if st.session_state.pop(key, False):
-        st.rerun(scope="app")
-    st.session_state[key] = True
 
 
 def client_backlog():

@@ -170,6 +170,10 @@ def new_tab(context):
     page = context.new_page()
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    # Errors the app's frontend only logs: a page that crashed blank ("Bad delta path
+    # index", from a timed fragment racing a training run) showed nothing else
+    page.on("console", lambda msg: page.js_errors.append(msg.text) if msg.type == "error"
+            and not msg.text.startswith("Failed to load resource") else None)
     return page
 
 
