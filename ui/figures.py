@@ -26,7 +26,15 @@ CONFIG = {
 }
 
 
-CANVAS = {"embedOptions": {"renderer": "canvas"}}
+HEAT_OVERLAP = 1.05  # heat-map cells a hair wider than their step: no seams on a canvas
+
+
+def heat_map(spec):
+    """A spec whose thousands of cells are painted on a canvas (not an SVG node each),
+    without axis grid lines across them: the cells are the grid."""
+    spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
+    spec["config"] = {**spec["config"], "axis": {**spec["config"]["axis"], "grid": False}}
+    return spec
 
 
 def _spec(title, layers, datasets, x_title, y_title, x_domain=None, y_domain=None):
@@ -223,8 +231,7 @@ def landscape(ws, bs, losses, path, title, x_title="w", y_title="b"):
     """
     dw, db = (ws[1] - ws[0]).item() / 2, (bs[1] - bs[0]).item() / 2
     W, B = torch.meshgrid(ws, bs, indexing="xy")              # (steps_b, steps_w) each
-    # cells a hair wider than their step overlap, so the canvas leaves no seams between them
-    ow, ob = dw * 1.05, db * 1.05
+    ow, ob = dw * HEAT_OVERLAP, db * HEAT_OVERLAP
     grid = pd.DataFrame({"w0": (W - ow).reshape(-1).tolist(), "w1": (W + ow).reshape(-1).tolist(),
                          "b0": (B - ob).reshape(-1).tolist(), "b1": (B + ob).reshape(-1).tolist(),
                          "loss": losses.reshape(-1).tolist()})
@@ -253,10 +260,8 @@ def landscape(ws, bs, losses, path, title, x_title="w", y_title="b"):
          "encoding": {"x": w_enc, "y": b_enc}},
     ]
     spec = _spec(title, layers, {"grid": grid, "path": steps}, x_title, y_title)
-    spec["config"] = {**CONFIG, "legend": {**CONFIG["legend"], "orient": "right"},
-                      "axis": {**CONFIG["axis"], "grid": False}}  # the cells are the grid
-    spec["usermeta"] = CANVAS  # thousands of cells: paint them, do not build SVG for each
-    return spec
+    spec["config"] = {**CONFIG, "legend": {**CONFIG["legend"], "orient": "right"}}
+    return heat_map(spec)
 
 
 def profile(ts, losses, title):

@@ -5,7 +5,7 @@ datasets change, so the charts update in place.
 """
 import pandas as pd
 
-from ui.figures import CANVAS, _spec
+from ui.figures import HEAT_OVERLAP, _spec, heat_map
 
 X_MAX, Y_RANGE = 5.0, [-1.0, 11.0]  # fixed axes: the line moves, the frame does not
 LINE, PATH, NOW = "#1f77b4", "#ff7f0e", "#d62728"
@@ -63,8 +63,8 @@ def loss_surface(ws, bs, grid, road, best, y_title):
 
     grid[j, i] is the loss at (ws[i], bs[j]); road is (updates, ws, bs).
     """
-    # cells a hair wider than their step overlap, so the canvas leaves no seams between them
-    dw, db = (ws[1] - ws[0]).item() / 2 * 1.05, (bs[1] - bs[0]).item() / 2 * 1.05
+    dw = (ws[1] - ws[0]).item() / 2 * HEAT_OVERLAP
+    db = (bs[1] - bs[0]).item() / 2 * HEAT_OVERLAP
     cells = [(w - dw, w + dw, b - db, b + db, grid[j, i].item())
              for j, b in enumerate(bs.tolist()) for i, w in enumerate(ws.tolist())]
     updates, road_ws, road_bs = road
@@ -98,11 +98,8 @@ def loss_surface(ws, bs, grid, road, best, y_title):
         _label("now", "left", dx=14, dy=-14, points=points),      # above right of the dot
         _label("best fit", "right", dx=-14, dy=18, points=points),  # below left: never on "now"
     ]
-    spec = _spec("Loss over (w, b) and the road of gradient descent", layers, datasets,
-                 "w", "b")
-    spec["usermeta"] = CANVAS  # thousands of cells: paint them, do not build SVG for each
-    spec["config"] = {**spec["config"], "axis": {**spec["config"]["axis"], "grid": False}}
-    return spec
+    return heat_map(_spec("Loss over (w, b) and the road of gradient descent", layers,
+                          datasets, "w", "b"))
 
 
 def log_loss_axis(spec):

@@ -34,7 +34,8 @@ REDRAW_SECONDS = 0.5
 DETAIL_SECONDS = 2.0
 # Messages waiting to go to this browser above which a redraw sends only the status line.
 # A redraw is ~10 messages; Streamlit 1.67 drops a browser that falls 500 behind (a slow
-# laptop, a projector PC busy drawing charts), which would end its training mid-run.
+# connection), which would end its training mid-run. A browser slow to *draw* does not
+# show here: its socket takes the messages at once (hence the cheap redraws above).
 BACKLOG_LIMIT = 60
 LOCK_WAIT_SECONDS = 10
 STEP_ROWS_KEPT = 256  # rows of the newest batch kept for the worked tables, never a whole set

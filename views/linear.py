@@ -105,11 +105,11 @@ def draw_details(run, step):
 
 
 def draw_landscape(reduction, path):
-    keep = figures.drawn(len(path[0]))  # the first, the newest and enough between to see
+    best = least_squares(X, y)
+    w_range, b_range = span(path[1], best[0]), span(path[2], best[1])  # the whole road
+    keep = figures.drawn(len(path[0]))  # drawn: the first, the newest and enough between
     updates, ws, bs = [path[0][i] for i in keep], path[1][keep], path[2][keep]
     path = updates, ws, bs
-    best = least_squares(X, y)
-    w_range, b_range = span(ws, best[0]), span(bs, best[1])
     losses = mse_along(X, y, ws, bs, reduction)
     w_grid, curve = mse_surface(X, y, w_range, b=bs[-1].item(), reduction=reduction)
     chart(w_curve_box, linear_figures.loss_over_w(
