@@ -9,6 +9,7 @@ from lab.config import IMPLS, REDUCTIONS, RunConfig, validate
 from lab.datasets import DATASETS, load
 from lab.models import FAMILIES
 from lab.params import INITS
+from lab.history import COLUMNS
 from lab.train import Diverged, EpochEnd, Run, train
 
 COMMANDS = {}  # name → (add_arguments, run): other modules register theirs here
@@ -65,7 +66,7 @@ def run_train(args, out=sys.stdout):
     for event in train(run, config.num_epochs):
         if isinstance(event, EpochEnd):
             for impl, m in event.metrics.items():
-                row = {"impl": impl, "epoch": event.epoch, **vars(m)}
+                row = {"impl": impl, "epoch": event.epoch, **{c: getattr(m, c) for c in COLUMNS}}
                 print(json.dumps(row) if args.json else _text_row(row), file=out)
         elif isinstance(event, Diverged):
             print(json.dumps({"diverged": True, "message": event.message}) if args.json

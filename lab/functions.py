@@ -77,8 +77,11 @@ def bce_per_example(y_hat, y):
 
 
 def bce(y_hat, y, reduction="mean"):
-    """Mini-batch BCE: the mean (or, as in the slides' size_average=False, the sum)."""
+    """Mini-batch BCE: the mean (or, as in the slides' size_average=False, the sum;
+    "none" keeps each example's)."""
     losses = bce_per_example(y_hat, y)
+    if reduction == "none":
+        return losses
     return losses.sum() if reduction == "sum" else losses.mean()
 
 

@@ -4,6 +4,7 @@ from typing import Callable
 
 import torch
 
+from lab.functions import LOG_FLOOR
 from lab.linear import LinearManual, LinearNN
 from lab.logistic import LogisticManual, LogisticNN
 from lab.softmax import SoftmaxManual, SoftmaxNN
@@ -25,6 +26,7 @@ class Family:
     tasks: tuple                     # dataset tasks it can learn
     labels: Callable | None          # logits → labels; None: no accuracy (regression)
     multiclass: bool = False         # takes num_classes
+    ceiling: float | None = None     # a per-example loss where its gradient is 0 (a clamp)
 
     def predict(self, model, X):
         """The labels the model gives the rows of X."""
@@ -33,7 +35,8 @@ class Family:
 
 
 FAMILIES = {
-    "logistic": Family({"manual": LogisticManual, "nn": LogisticNN}, ("binary",), binary_labels),
+    "logistic": Family({"manual": LogisticManual, "nn": LogisticNN}, ("binary",), binary_labels,
+                       ceiling=-LOG_FLOOR),  # BCE's clamped log: ŷ = 0 or 1 on the wrong side
     "linear": Family({"manual": LinearManual, "nn": LinearNN}, ("regression",), None),
     "softmax": Family({"manual": SoftmaxManual, "nn": SoftmaxNN}, ("multiclass",),
                       class_labels, multiclass=True),

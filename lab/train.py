@@ -14,6 +14,9 @@ from lab.history import History, ParamPath
 from lab.models import FAMILIES, make_model
 
 EVAL_CHUNK = 1024  # rows scored at once: a float copy that stays in cache (measured fastest)
+# Past this size a parameter means nothing useful: every update overshoots further than the
+# last (a diverging linear fit reaches 1e+33 before it overflows); stop and say so.
+PARAM_LIMIT = 1e6
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Metrics:
     train_acc: float | None  # None for regression
     test_loss: float | None  # None where there is no test split
     test_acc: float | None
+    pinned: int = 0          # training examples whose loss sits at the family's ceiling
 
 
 @dataclass
@@ -48,11 +52,21 @@ class EpochEnd:
 
 @dataclass
 class Diverged:
+    """Training left the range where its numbers mean anything, and stopped."""
+
     epoch: int
     batch: int
     impl: str
     loss: float
-    message: str
+    reason: str              # overflow (inf/nan), too-large (parameters) or pinned (BCE clamp)
+    detail: float            # too-large: the largest |parameter|; pinned: examples at the clamp
+    lr: float
+    reduction: str
+    standardized: bool
+
+    @property
+    def message(self):
+        return divergence_message(self)
 
 
 class Run:
@@ -81,19 +95,26 @@ class Run:
         self.path = ParamPath() if _num_params(first) == 2 else None  # for the loss landscape
         if self.path:
             self.path.append(0, *_flat(first))
-        self.lrs = [config.lr]    # every learning rate this run has trained with, in order
+        self.schedule = [(0, config.lr)]  # (updates done before it, lr): every lr it used
         both = len(self.models) == 2
         self.max_param_gap = 0.0 if both else None
         self.max_loss_gap = 0.0 if both else None
         self._epoch_loss_gap = 0.0
 
+    @property
+    def lrs(self):
+        """Every learning rate this run has trained with, in order."""
+        return [lr for _, lr in self.schedule]
+
     def set_lr(self, lr):
-        """Change the learning rate of a run in progress (remembered in `lrs`)."""
-        if self.updates == 0:  # not trained yet: this is simply its learning rate
-            self.lrs = [lr]
-        elif lr != self.config.lr:
-            self.lrs.append(lr)
+        """Change the learning rate of a run in progress (remembered in `schedule`)."""
+        if lr == self.config.lr:
+            return
         self.config = validate(self.config.with_(lr=lr))
+        if self.schedule[-1][0] == self.updates:  # no update with the old one yet
+            self.schedule[-1] = (self.updates, lr)
+        else:
+            self.schedule.append((self.updates, lr))
         for model in self.models.values():
             model.set_lr(lr)
 
@@ -119,25 +140,31 @@ class Run:
     def evaluate(self, impl):
         """Mean loss and accuracy on both splits, for one twin."""
         d = self.data
-        train_loss, train_acc = score(self.family, self.models[impl], d, d.X_train, d.y_train)
+        model = self.models[impl]
+        train_loss, train_acc, pinned = score(self.family, model, d, d.X_train, d.y_train)
         test_loss = test_acc = None
         if d.X_test is not None:
-            test_loss, test_acc = score(self.family, self.models[impl], d, d.X_test, d.y_test)
-        return Metrics(train_loss, train_acc, test_loss, test_acc)
+            test_loss, test_acc, _ = score(self.family, model, d, d.X_test, d.y_test)
+        return Metrics(train_loss, train_acc, test_loss, test_acc, pinned)
 
 
 def score(family, model, data, X, y):
-    """(mean per-example loss, accuracy) over a whole split, in chunks."""
-    total, correct, n = 0.0, 0, len(y)
+    """(mean per-example loss, accuracy, examples at the loss's ceiling) over a split."""
+    total, correct, pinned, n = 0.0, 0, 0, len(y)
     with torch.no_grad():
         for start in range(0, n, EVAL_CHUNK):
             Xc = data.features(X[start:start + EVAL_CHUNK])
             yc = y[start:start + EVAL_CHUNK]
-            z = model.logits(Xc)  # one forward pass for both numbers
-            total += model.loss_of_logits(z, yc, reduction="sum").item()
+            z = model.logits(Xc)  # one forward pass for every number
+            if family.ceiling is None:
+                total += model.loss_of_logits(z, yc, reduction="sum").item()
+            else:
+                losses = model.loss_of_logits(z, yc, reduction="none")      # (n,)
+                total += losses.sum().item()
+                pinned += int((losses >= family.ceiling).sum())
             if family.labels is not None:
                 correct += int((family.labels(z) == yc).sum())
-    return total / n, (None if family.labels is None else correct / n)
+    return total / n, (None if family.labels is None else correct / n), pinned
 
 
 def train(run, num_epochs):
@@ -154,9 +181,9 @@ def train_one_batch(run):
     """Exactly one mini-batch (and the epoch's end if it was the last): a list of events."""
     run.diverged = None
     events = []
-    for event in _rest_of_epoch(run):
+    for event in _rest_of_epoch(run):  # ends after the epoch's end (and a Diverged)
         events.append(event)
-        if not isinstance(event, Step) or run.batch < len(run.order):
+        if isinstance(event, Step) and run.batch < len(run.order):
             break
     return events
 
@@ -168,7 +195,12 @@ def _rest_of_epoch(run):
         yield event
         if isinstance(event, Diverged):
             return
-    yield _end_epoch(run)
+    previous = run.history.latest
+    end = _end_epoch(run)
+    yield end
+    run.diverged = _out_of_range(run, previous, end)
+    if run.diverged:
+        yield run.diverged
 
 
 def next_batch(run):
@@ -193,8 +225,7 @@ def _step(run, idx, num_batches):
         for impl, m in run.models.items():  # undo the step: keep the last good parameters
             for k, v in m.params().items():
                 v.copy_(saved[impl][k])
-        run.diverged = Diverged(run.epoch + 1, run.batch, bad[0], losses[bad[0]],
-                                divergence_message(run, losses[bad[0]]))
+        run.diverged = _diverged(run, bad[0], losses[bad[0]], "overflow", math.inf)
         return run.diverged
     run.batch += 1
     run.updates += 1
@@ -224,14 +255,57 @@ def _end_epoch(run):
     return end
 
 
-def divergence_message(run, loss):
-    what = "the loss" if not math.isfinite(loss) else "the parameters"
-    return (f"Training stopped: {what} became {loss if what == 'the loss' else 'inf or nan'} "
-            f"at epoch {run.epoch + 1}, batch {run.batch + 1}. The learning rate "
-            f"{run.config.lr:g} is too large for this data: each update overshoots and the "
-            f"numbers overflow float32. Lower the learning rate (or use mean reduction, "
-            f"or standardize the features) and press Train to continue from the last good "
-            f"parameters.")
+def _out_of_range(run, previous, end):
+    """A Diverged if the epoch left parameters past PARAM_LIMIT, or its loss is pinned:
+    examples at the loss's ceiling (BCE's clamp, where their gradient is 0) and a whole
+    epoch that changed nothing (the same loss to the bit: no update can move it again)."""
+    impl = next(iter(run.models))
+    largest = max(v.abs().max().item() for v in run.params(impl).values())
+    m = end.metrics[impl]
+    if largest > PARAM_LIMIT:
+        return _diverged(run, impl, m.train_loss, "too-large", largest, at_epoch_end=True)
+    if m.pinned and previous is not None and m.train_loss == previous.metrics[impl].train_loss:
+        return _diverged(run, impl, m.train_loss, "pinned", m.pinned, at_epoch_end=True)
+    return None
+
+
+def _diverged(run, impl, loss, reason, detail, at_epoch_end=False):
+    epoch, batch = (run.epoch, 0) if at_epoch_end else (run.epoch + 1, run.batch + 1)
+    return Diverged(epoch, batch, impl, loss, reason, detail, run.config.lr,
+                    run.config.reduction, run.config.standardize)
+
+
+def divergence_message(event, can_standardize=True):
+    """Why training stopped, in words, with the changes that would help.
+
+    `can_standardize`: whether the page offers feature standardization.
+    """
+    where = f"at epoch {event.epoch}" + (f", batch {event.batch}" if event.batch else "")
+    if event.reason == "overflow":
+        what = (f"the loss or the parameters became inf or nan {where}. The learning rate "
+                f"{event.lr:g} is too large for this data: each update overshoots and the "
+                f"numbers overflow float32. The last good parameters are kept.")
+    elif event.reason == "too-large":
+        what = (f"{where} a parameter reached {event.detail:.3g}, past {PARAM_LIMIT:g}: each "
+                f"update overshoots the minimum further than the last, and the numbers no "
+                f"longer mean anything.")
+    else:
+        what = (f"{where}, {int(event.detail)} training example(s) sit at BCE's clamp: the "
+                f"sigmoid gives them exactly ŷ = 0 or 1 on the wrong side, each costs 100 "
+                f"(−log 0, clamped), and their gradient is 0: a whole epoch of updates "
+                f"left the loss at {event.loss:.4g}. The sigmoid has saturated.")
+    return f"Training stopped: {what} {_advice(event, can_standardize)}"
+
+
+def _advice(event, can_standardize):
+    changes = ["Lower the learning rate"]
+    if event.reduction == "sum":
+        changes.append("use the mean reduction (the sum scales each step by the batch size)")
+    if can_standardize and not event.standardized:
+        changes.append("standardize the features")
+    then = ("press Reset and Train" if event.reason != "overflow"
+            else "press Train to continue from the last good parameters, or Reset")
+    return ", or ".join(changes) + f"; then {then}."
 
 
 def _num_params(model):

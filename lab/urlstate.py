@@ -35,7 +35,7 @@ def _text(value):
 
 
 def from_params(params, datasets, learning_rates, batch_sizes):
-    """(settings, problems): the valid settings in `params`, and a message per bad one."""
+    """(settings, problems): the valid settings in `params`, and (name, value) of each bad one."""
     parsers = {
         "dataset": lambda v: _choice(v, datasets),
         "impl": lambda v: _choice(v, IMPLS),
@@ -55,7 +55,7 @@ def from_params(params, datasets, learning_rates, batch_sizes):
         try:
             settings[name] = parse(raw)
         except (ValueError, KeyError, OverflowError):
-            problems.append(f"{name}={raw[:40]!r}")
+            problems.append((name, raw))  # the page shows it as text
     return settings, problems
 
 

@@ -1,5 +1,6 @@
 """What the page tests share: open a page in AppTest, read its panel, its charts, its widgets."""
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,3 +31,13 @@ def set_widget(at, key, value):
     """Set the widget with this key in the main area, whatever its kind."""
     widget = next(w for w in at.main if getattr(w, "key", None) == key)
     widget.set_value(value)
+
+
+def shown(markdown):
+    """The text a reader sees in Markdown that ui.text.plain escaped: the escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def errors(at):
+    """Every error box's text, as the reader sees it."""
+    return " ".join(shown(e.value) for e in at.error)

@@ -13,6 +13,9 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from tests.pages import shown
+from ui.controls import FULL_BATCH
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 HUGE = str(2**70)
@@ -177,7 +180,7 @@ def test_a_tampered_link_gets_a_notice_or_a_clamp_and_the_run_survives(trained, 
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
-    notices = " ".join(w.value for w in at.warning)
+    notices = " ".join(shown(w.value) for w in at.warning)
     if expect == "notice":
         for name in params:
             assert name in notices
@@ -195,18 +198,24 @@ def test_a_tampered_link_gets_a_notice_or_a_clamp_and_the_run_survives(trained, 
                                     "init", "reduction", "standardize"}
 
 
-def test_a_tampered_link_with_train_starts_nothing_bad():
+@pytest.mark.parametrize("params", [
+    {"lr": "abc", "num_epochs": "1e9", "dataset": "iris", "batch_size": "16"},
+    {"dataset": "nope"},  # used to train the default dataset, as if it had been asked for
+])
+def test_a_tampered_link_with_train_starts_nothing(params):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.query_params.update({"lr": "abc", "num_epochs": "1e9", "dataset": "iris",
-                            "batch_size": "16", "train": "1"})
+    at.query_params.update({**params, "train": "1"})
     at.switch_page("views/logistic.py").run()
-    at.run()  # the browser's timed rerun that starts training (see ui/live.py)
+    at.run()  # the rerun that would start training (see ui/live.py)
     assert not at.exception and not at.error
-    assert any("lr" in w.value and "num_epochs" in w.value for w in at.warning)
-    run = panel(at).run  # the valid settings were used, the bad ones kept their defaults
-    assert run.config.dataset == "iris" and run.config.batch_size == 16
-    assert run.epoch == run.config.num_epochs == 1000 and run.config.lr == 0.01
+    notice = " ".join(shown(w.value) for w in at.warning)
+    assert all(name in notice for name in params if name in ("lr", "num_epochs", "dataset")
+               and params[name] in ("abc", "1e9", "nope"))
+    assert "Training did not start" in notice
+    run = panel(at).run  # the valid settings were taken, the bad ones kept their defaults
+    assert run.epoch == 0 and not panel(at).running
+    assert run.config.batch_size == int(params.get("batch_size", FULL_BATCH))
 
 
 # -- the server's configuration -----------------------------------------------------

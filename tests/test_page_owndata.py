@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages import errors
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -26,11 +28,26 @@ def good_csv():
 def test_an_uploaded_csv_trains_and_keeps_its_class_names():
     at = open_with_csv(good_csv())
     assert not at.exception and not at.error
+    at.toggle(key="logistic.standardize").set_value(True).run()  # heights of 150-190 cm
     at.number_input(key="logistic.num_epochs").set_value(3).run()
     at.button(key="logistic.train").click().run()
     run = at.session_state["logistic.panel"].run
     assert run.epoch == 3 and run.data.class_names == ["no", "yes"]
     assert run.config.dataset == "csv:mine.csv" and run.data.feature_names == ["height", "weight"]
+
+
+def test_an_unscaled_csv_that_saturates_the_sigmoid_stops_and_says_why():
+    """Heights of 150-190 cm at lr 0.01: every ŷ is exactly 0 or 1 after one update, the
+    wrong half pinned at BCE's clamp with no gradient. It used to sit flat, silently."""
+    at = open_with_csv(good_csv())
+    at.number_input(key="logistic.num_epochs").set_value(50).run()
+    at.button(key="logistic.train").click().run()
+    run = at.session_state["logistic.panel"].run
+    assert run.diverged and run.diverged.reason == "pinned" and run.epoch < 50
+    assert not at.exception
+    message = errors(at)
+    assert "clamp" in message and "standardize the features" in message
+    assert "stopped: diverged" in " ".join(m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("content, message", [
@@ -50,8 +67,7 @@ def test_an_uploaded_csv_trains_and_keeps_its_class_names():
 def test_a_bad_csv_gets_a_specific_message_and_the_page_stays_usable(content, message):
     at = open_with_csv(content)
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
-    assert message.lower() in errors.lower()
+    assert message.lower() in errors(at).lower()
     at.selectbox(key="logistic.dataset").set_value("iris").run()  # carry on with other data
     assert not at.exception and at.session_state["logistic.panel"].run.data.name == "iris"
 

@@ -10,7 +10,7 @@ import torch
 
 from lab import datasets
 from lab.imagefiles import CIFAR_FILES, IDX_FILES
-from tests.pages import chart_data, set_widget
+from tests.pages import chart_data, set_widget, shown
 from tests.pages import open_page as _open
 
 ACCURACY = "Accuracy (the most probable class)"
@@ -155,7 +155,7 @@ def test_a_fashion_mnist_shaped_set_downloads_with_progress_and_trains(data_dir,
     run = train(at, "fashion-mnist", epochs=2, batch_size=16, lr=0.1)
     assert run.epoch == 2 and run.data.X_train.shape == (60, 784)
     assert len(at.get("image")) >= 10  # a 28×28 picture of each class's weights
-    names = {m.value for m in at.markdown}
+    names = {shown(m.value) for m in at.markdown}
     assert {"#### T-shirt/top", "#### Ankle boot"} <= names
     assert_confusion_holds_the_test_split(at, run.data)
     at.run()  # the files are in place now: no second download, same data

@@ -7,6 +7,7 @@ from lab.datasets import DATASETS, load
 from lab.source import source_of
 from lab.urlstate import from_params, to_params
 from lab.vision import VISION_DATASETS
+from ui.text import plain, quoted
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
                   0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
@@ -91,13 +92,16 @@ def _settings_from_url(page, datasets):
         settings, problems = from_params(url, datasets, LEARNING_RATES, BATCH_SIZES)
         for name, value in settings.items():
             st.session_state[f"{page}.{name}"] = value
-        if url.get("train") == "1":
+        if url.get("train") == "1" and not problems:  # a broken link does not start a run
             st.session_state[f"{page}.autostart"] = True
-        st.session_state[f"{page}.url_problems"] = problems
-    problems = st.session_state.get(f"{page}.url_problems")
-    if problems:  # kept on screen until another link is opened
+        st.session_state[f"{page}.url_problems"] = (problems, url.get("train") == "1")
+    problems, wanted_training = st.session_state.get(f"{page}.url_problems") or ([], False)
+    if problems:  # kept on screen until another link is opened; its values are data
         st.warning("The link you opened had settings that are not valid here: "
-                   + ", ".join(problems) + ". Those settings keep their defaults.")
+                   + ", ".join(f"{plain(name)} = {quoted(value, 40)}" for name, value in problems)
+                   + ". Those settings keep their defaults."
+                   + (" Training did not start: check the settings, then press **Train**."
+                      if wanted_training else ""))
 
 
 INIT_LABELS = {"default": "nn.Linear's default", "zeros": "zeros", "normal": "N(0, 1) (torch.randn)"}

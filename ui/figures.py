@@ -170,7 +170,7 @@ def decision_boundary(model, X, y, feature_names, true_params=None):
     X, y = X[:MAX_POINTS], y[:MAX_POINTS]
     x_lo, x_hi = X[:, 0].min().item(), X[:, 0].max().item()
     y_lo, y_hi = X[:, 1].min().item(), X[:, 1].max().item()
-    lines = [("model", model.params())]
+    lines = [("model", model.params())]  # the legend names only the lines there are
     if true_params:
         lines.append(("true", {k: torch.tensor(v) for k, v in true_params.items()}))
     rows = []
@@ -189,7 +189,8 @@ def decision_boundary(model, X, y, feature_names, true_params=None):
              "y": {"field": "y", "type": "quantitative"},
              "detail": {"field": "line"},
              "strokeDash": {"field": "line", "type": "nominal", "title": "w·x + b = 0",
-                            "scale": {"domain": ["model", "true"], "range": [[1, 0], [6, 4]]}},
+                            "scale": {"domain": [name for name, _ in lines],
+                                      "range": [[1, 0], [6, 4]][:len(lines)]}},
          }},
     ]
     return _spec("Decision boundary", layers, datasets, feature_names[0], feature_names[1],

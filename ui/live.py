@@ -23,7 +23,8 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from lab.gradcheck import step_explained
-from lab.train import Diverged, EpochEnd, Run, Step, next_batch, train, train_one_batch
+from lab.train import (Diverged, EpochEnd, Run, Step, divergence_message, next_batch, train,
+                       train_one_batch)
 
 # The curves and the fit are redrawn this often while training, the details (tables,
 # landscapes, worked examples) every DETAIL_SECONDS. Each redraw is work for the browser,
@@ -52,6 +53,7 @@ class PanelState:
     """One user's training on one page: what survives between reruns."""
 
     run: Run | None = None
+    made_from: object = None          # the page's Dataset the run was made from
     target_epochs: int = 0
     running: bool = False
     step_requested: bool = False
@@ -71,7 +73,8 @@ def structural(config):
 class Panel:
     def __init__(self, page, config, data):
         self.page, self.config, self.data = page, config, data
-        self.explain_steps = False  # a page sets it to get each Step in four stages
+        self.explain_steps = False   # a page sets it to get each Step in four stages
+        self.can_standardize = True  # the page offers the setting (divergence advice names it)
         key = f"{page}.panel"
         if key not in st.session_state:
             st.session_state[key] = PanelState()
@@ -86,7 +89,7 @@ class Panel:
         elif s.start_pending:
             s.start_pending = False
             if not _untrained(s.run):  # a preset starts from its beginning
-                s.run, s.last_step = Run(config, data), None
+                self._new_run()
             self._on_train()
 
     # -- run control --------------------------------------------------------
@@ -94,11 +97,16 @@ class Panel:
     def _adopt_settings(self):
         """Keep the run if it fits the settings; start a fresh one if it has not trained."""
         s = self.state
-        fresh = s.run is not None and _untrained(s.run)
-        if s.run is None or (fresh and structural(s.run.config) != structural(self.config)):
-            s.run, s.last_step = Run(self.config, self.data), None
-        elif s.running and s.run.config.lr != self.config.lr:
+        if s.run is None or (_untrained(s.run) and self.settings_changed):
+            self._new_run()
+        elif s.running and not self.settings_changed and s.run.config.lr != self.config.lr:
             s.run.set_lr(self.config.lr)  # moved while training: applies from the next batch
+
+    def _new_run(self):
+        """A fresh run of the page's settings and data; what showed the old one goes."""
+        s = self.state
+        s.run, s.made_from = Run(self.config, self.data), self.data
+        s.last_step, s.explained, s.message = None, None, None
 
     @property
     def run(self):
@@ -106,7 +114,11 @@ class Panel:
 
     @property
     def settings_changed(self):
-        return structural(self.state.run.config) != structural(self.config)
+        """The page's settings or data are not those the run was made from (lr and epochs
+        aside: a run takes those on the fly). The run keeps its own; views draw from it."""
+        s = self.state
+        return (structural(s.run.config) != structural(self.config)
+                or s.made_from is not self.data)
 
     def buttons(self):
         s = self.state
@@ -122,9 +134,10 @@ class Panel:
                        on_click=on_click, help=tip, width="stretch",
                        type="primary" if label == "Train" else "secondary")
         self.status = cols[4].empty()
-        if self.settings_changed and not s.running:
-            st.info("Settings changed since this run started: **Train** or **Step** starts a "
-                    "new run with them; the current one stays on screen until then.")
+        if self.settings_changed:
+            st.info("Settings changed since this run started: the run on screen keeps its "
+                    "own dataset and settings. **Train** or **Step** starts a new run with "
+                    "the new ones" + (" once this one stops." if s.running else "."))
         self.notice = st.empty()
         self._show_message()
 
@@ -150,7 +163,7 @@ class Panel:
     def _fresh_run_if_needed(self):
         s = self.state
         if self.settings_changed:
-            s.run, s.last_step = Run(self.config, self.data), None
+            self._new_run()
         s.run.set_lr(self.config.lr)
         s.message = None
         self.notice.empty()  # buttons() already drew the old message in this rerun
@@ -250,7 +263,7 @@ class Panel:
         if isinstance(event, Step):
             s.last_step = event  # cut down by _keep_few_rows once training pauses
         elif isinstance(event, Diverged):
-            s.message = ("error", event.message)
+            s.message = ("error", divergence_message(event, self.can_standardize))
             s.running = False
             self._show_message()
 
@@ -265,14 +278,8 @@ class Panel:
             self._details_drawn = time.monotonic()
 
     def _draw_status(self):
-        s = self.state
-        run = s.run
-        batch = ""
-        if run.batch:
-            batch = f", batch {run.batch} of {len(run.order)}"
-        state = "training…" if s.running else "stopped" if run.epoch or run.batch else "ready"
-        target = s.target_epochs if s.running else self.config.num_epochs
-        self.status.markdown(f"**Epoch {run.epoch}** of {target}{batch} · {state}")
+        self.status.markdown(status_line(self.state, self.config.num_epochs,
+                                         self.settings_changed))
 
     @contextmanager
     def _locked(self):
@@ -284,6 +291,27 @@ class Panel:
             yield
         finally:
             lock.release()
+
+
+def status_line(state, num_epochs, changed=False):
+    """Where the run stands, in its own numbers, and what Train would do now.
+
+    `num_epochs` is the page's setting; `changed`: the page's settings are not the run's.
+    """
+    run = state.run
+    epoch = f"**Epoch {run.epoch}**"
+    batch = f", batch {run.batch} of {len(run.order)}" if run.batch else ""
+    if state.running:
+        return f"{epoch} of {state.target_epochs}{batch} · training…"
+    if _untrained(run):
+        return f"{epoch} of {num_epochs} · ready"
+    if run.diverged:
+        return f"{epoch}{batch} · stopped: diverged"
+    if changed:
+        return f"{epoch}{batch} · stopped (Train starts a new run)"
+    if run.epoch < num_epochs:
+        return f"{epoch} of {num_epochs}{batch} · stopped"
+    return f"{epoch}{batch} · stopped (Train: {num_epochs} more epochs)"
 
 
 def client_backlog():

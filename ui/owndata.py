@@ -1,11 +1,15 @@
 """The user's own CSV as a dataset: upload, choose the label column, see what is wrong."""
+import hashlib
+
 import streamlit as st
 
 from lab.csvdata import CsvError, csv_dataset, decode, read_table
 from lab.datasets import as_classes, standardized
 from ui.fetch import dataset_or_error
+from ui.text import plain, quoted
 
 CHOICE = "csv"  # the dataset option that means "my own file"
+CACHED_FILES = 4  # header and dataset of the newest file or two, per session
 
 
 def page_dataset(page, config, tasks):
@@ -32,30 +36,40 @@ def own_dataset(page, config, tasks):
         st.info("Upload a CSV file to train on it. Labels may be any two values for logistic "
                 "regression (up to 20 classes for softmax); every other column must be numeric.")
         return None
-    raw = upload.getvalue()
+    raw, digest = upload.getvalue(), hashlib.sha256(upload.getvalue()).hexdigest()
     try:
-        header, _ = read_table(decode(raw))
+        header = _cached(("header", digest), lambda: read_table(decode(raw))[0])
         label = st.selectbox("Label column", header, index=len(header) - 1,
                              key=f"{page}.label.{upload.file_id}")
-        data = _parse(raw, upload.name, config.seed, label)
+        data = _cached((digest, upload.name, config.seed, label, config.standardize, tasks),
+                       lambda: _prepared(raw, upload.name, config, label, tasks))
     except CsvError as exc:
-        st.error(f"**{upload.name}** cannot be used: {exc}")
+        st.error(f"**{plain(upload.name)}** cannot be used: {plain(exc, limit=600)}")
         return None
+    if data.task not in tasks:
+        st.error(f"**{plain(upload.name)}** has {data.num_classes} classes in {quoted(label)}; "
+                 f"this page's model needs {' or '.join(tasks)} labels. Choose another label "
+                 f"column or file.")
+        return None
+    st.caption(plain(data.description, limit=400))
+    return data
+
+
+def _prepared(raw, name, config, label, tasks):
+    """The file as the page's model takes it: split by the seed, two classes as k = 2 for
+    softmax, standardized if asked."""
+    data = csv_dataset(raw, name, config.seed, label)
     if data.task == "binary" and "multiclass" in tasks:
         data = as_classes(data)  # softmax regression with k = 2
-    if data.task not in tasks:
-        st.error(f"**{upload.name}** has {data.num_classes} classes in '{label}'; this page's "
-                 f"model needs {' or '.join(tasks)} labels. Choose another label column or file.")
-        return None
-    st.caption(data.description)
     return standardized(data) if config.standardize else data
 
 
-def _parse(raw, name, seed, label):
-    """Parsed once per file, seed and label in this session (the split depends on the seed)."""
-    key = (name, hash(raw), seed, label)
+def _cached(key, make):
+    """Made once per key in this session: a rerun (every click) does not parse the file
+    again, and the run made from it keeps seeing the very same Dataset."""
     cache = st.session_state.setdefault("lab.csv_cache", {})
     if key not in cache:
-        cache.clear()  # one file at a time per session
-        cache[key] = csv_dataset(raw, name, seed, label)
+        if len(cache) >= CACHED_FILES:
+            cache.clear()
+        cache[key] = make()
     return cache[key]

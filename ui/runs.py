@@ -1,6 +1,5 @@
 """The session's runs: every trained run is kept with its settings, to overlay, export or delete."""
 import io
-import itertools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,7 +10,6 @@ from ui.figures import epoch_axis
 from ui.live import chart
 
 MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
-_ids = itertools.count(1)
 
 
 @dataclass
@@ -38,7 +36,9 @@ def keep(page, run):
     records = _records()
     if run.updates == 0 or any(r.run is run for r in records):  # untried settings: not a run
         return
-    records.append(RunRecord(next(_ids), page, run))
+    number = st.session_state.get("lab.runs_made", 0) + 1  # counted per session, from #1
+    st.session_state["lab.runs_made"] = number
+    records.append(RunRecord(number, page, run))
     del records[:-MAX_RUNS]
 
 
@@ -49,7 +49,8 @@ def show(page):
         st.caption("Runs you train appear here, to compare and export.")
         return
     labels = {r.label: r for r in records}
-    st.dataframe(pd.DataFrame([_summary(r) for r in records]), hide_index=True)
+    table = pd.DataFrame([_summary(r) for r in records]).dropna(axis="columns", how="all")
+    st.dataframe(table.style.format(precision=4, na_rep="—"), hide_index=True)
     chosen = st.multiselect("Overlay the curves of", list(labels), default=list(labels)[-2:],
                             key=f"{page}.overlay.{records[-1].id}")  # a new run: new defaults
     if chosen:

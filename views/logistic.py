@@ -50,7 +50,7 @@ formula.markdown("Each log is clamped at −100, as `nn.BCELoss` does, so ŷ = 0
                  "(or the **sum**, the slides' `size_average=False`).")
 table_box, mean_box = table.empty(), table.empty()
 st.subheader("Parameters")
-params_box, note_box = st.empty(), st.empty()
+params_box, gap_box, note_box = st.empty(), st.empty(), st.empty()
 st.subheader("Loss landscape")
 batch_surface = st.toggle("Show the current mini-batch's surface (where SGD's noise comes from)",
                           key="logistic.batch_surface")
@@ -58,8 +58,8 @@ landscape_box = st.empty()
 
 
 def draw(run, step):
-    impl = next(iter(run.models))  # in lockstep both agree; show the first
-    model = run.models[impl]
+    """The curves and the fit, from the run's own data (the page may show other settings)."""
+    data, model = run.data, first_model(run)  # in lockstep both agree; show the first
     chart(loss_box, figures.curves(run.history, "loss", "Loss (mean BCE per example)", "BCE"))
     chart(acc_box, figures.curves(run.history, "acc", "Accuracy (threshold 0.5)", "accuracy"))
     X = data.features(data.X_train[:figures.MAX_POINTS])
@@ -74,10 +74,17 @@ def draw(run, step):
     draw_notes(run, model)
 
 
+def first_model(run):
+    return run.models[next(iter(run.models))]
+
+
 def draw_details(run, step):
-    model = run.models[next(iter(run.models))]
-    draw_table(model, step)
+    model = first_model(run)
+    draw_table(run, model, step)
     params_box.dataframe(params_frame(run), hide_index=True)
+    if run.max_param_gap is not None:  # both twins in lockstep: how far apart they are
+        gap_box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
+                        f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
     draw_landscape(run, model, step)
 
 
@@ -94,7 +101,7 @@ def draw_notes(run, model):
 
 
 def draw_landscape(run, model, step):
-    use_batch = batch_surface and step is not None
+    use_batch, data = batch_surface and step is not None, run.data
     X = step.X if use_batch else data.features(data.X_train[:1000])
     y = step.y if use_batch else data.y_train[:1000]
     where = "this mini-batch" if use_batch else "the training set"
@@ -116,9 +123,10 @@ def _span(values, least=4.0):
     return figures.snapped(lo - pad, hi + pad)
 
 
-def draw_table(model, step):
+def draw_table(run, model, step):
+    data = run.data
     if step is None:  # before the first update: the first batch-sized rows
-        n = min(run_batch_size(), len(data.y_train))
+        n = min(run.config.batch_size, len(data.y_train))
         X, y = data.features(data.X_train[:n]), data.y_train[:n]
     else:
         X, y = step.X, step.y
@@ -132,25 +140,20 @@ def draw_table(model, step):
                       f"with the current parameters.")
 
 
-def run_batch_size():
-    return panel.run.config.batch_size
-
-
 def params_frame(run):
-    rows = []
+    rows, names = [], run.data.feature_names
     for impl in run.models:
         p = run.params(impl)
-        rows.append({"": impl, **_named(p["weight"].reshape(-1).tolist(), p["bias"].item())})
-    if data.true_params:  # known for synthetic (and dropped when standardized)
-        w, b = data.true_params["weight"][0], data.true_params["bias"][0]
-        rows.append({"": "true", **_named(w, b)})
-    if run.max_param_gap is not None:
-        rows.append({"": "largest gap so far", "b": run.max_param_gap})
+        rows.append({"": impl, **_named(names, p["weight"].reshape(-1).tolist(),
+                                        p["bias"].item())})
+    if run.data.true_params:  # known for synthetic (and dropped when standardized)
+        w, b = run.data.true_params["weight"][0], run.data.true_params["bias"][0]
+        rows.append({"": "true", **_named(names, w, b)})
     return pd.DataFrame(rows)
 
 
-def _named(weights, bias):
-    names = data.feature_names if len(weights) <= 8 else [f"w{i}" for i in range(len(weights))]
+def _named(names, weights, bias):
+    names = names if len(weights) <= 8 else [f"w{i}" for i in range(len(weights))]
     cells = {f"w[{n}]": w for n, w in zip(names[:8], weights[:8])}
     if len(weights) > 8:
         cells["…"] = f"{len(weights) - 8} more"
@@ -162,7 +165,8 @@ panel.show(draw, draw_details)
 runs.keep("logistic", panel.run)
 
 st.subheader("The last Step, in four stages")
-stepthrough.show(panel.state.explained, "logistic", data.feature_names, panel.run.config.lr)
+stepthrough.show(panel.state.explained, "logistic", panel.run.data.feature_names,
+                 panel.run.config.lr)
 
 st.subheader("Runs in this session")
 runs.show("logistic")

@@ -15,6 +15,7 @@ from ui import figures, owndata, runs, stepthrough
 from ui import softmax_figures as sf
 from ui.controls import available, run_settings, show_source
 from ui.live import STEP_ROWS_KEPT, Panel, chart
+from ui.text import plain
 
 DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"]) + [owndata.CHOICE]
 DEFAULTS = RunConfig(model="softmax", dataset="digits", lr=0.5, batch_size=32,
@@ -59,7 +60,7 @@ if data is None:  # the page has said why
         st.button("Use the bundled digits instead", key="softmax.use_digits",
                   on_click=use_digits)
     st.stop()
-st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
+st.caption(" ".join([plain(data.description, limit=400), NOTES.get(config.dataset, "")]))
 
 panel = Panel("softmax", config, data)
 panel.explain_steps = True  # each Step is shown below in the course's four stages
@@ -102,16 +103,16 @@ def draw(run, step):
     if run.max_param_gap is not None:  # both twins in lockstep: how far apart they are
         gap_box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
                         f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
-    draw_weights(model)
+    draw_weights(run.data, model)
 
 
 def draw_details(run, step):
     model = run.models[next(iter(run.models))]
     draw_test(run, model)
-    draw_worked(model, step)
+    draw_worked(run, model, step)
 
 
-def draw_weights(model):
+def draw_weights(data, model):
     W = model.params()["weight"]                     # (k, d)
     if data.image_shape is None:
         chart(weights_box, sf.weights_heatmap(W, data.feature_names, data.class_names))
@@ -122,7 +123,7 @@ def draw_weights(model):
         cols = grid.columns(WEIGHTS_PER_ROW)
         for col, name, picture in zip(cols, data.class_names[start:], pictures[start:]):
             col.image(picture, width="stretch")
-            col.markdown(f"#### {name}", text_alignment="center")
+            col.markdown(f"#### {plain(name)}", text_alignment="center")
 
 
 def scored_test_split(run, model):
@@ -131,6 +132,7 @@ def scored_test_split(run, model):
     Small sets are rescored at every redraw; a large one (MNIST: 10 000 images)
     once an epoch while training, so redraws stay cheap and Stop responsive.
     """
+    data = run.data
     cheap = data.X_test.numel() <= CHEAP
     when = ("update", run.updates) if cheap or not panel.state.running else ("epoch", run.epoch)
     kept = st.session_state.get("softmax.test_view")
@@ -141,6 +143,7 @@ def scored_test_split(run, model):
 
 
 def draw_test(run, model):
+    data = run.data
     probs, update, epoch = scored_test_split(run, model)
     matrix = confusion_matrix(data.y_test, probs.argmax(dim=1), data.num_classes)
     chart(matrix_box, sf.confusion(matrix, data.class_names, "Confusion matrix (test split)"))
@@ -148,17 +151,17 @@ def draw_test(run, model):
     matrix_note.caption(f"All {n:,} test examples, with the parameters after update {update} "
                         f"(epoch {epoch}). A row is the true class, a column the class "
                         f"predicted; the diagonal holds the {right:,} right ({right / n:.1%}).")
-    draw_mistakes(probs)
+    draw_mistakes(data, probs)
 
 
-def draw_mistakes(probs):
+def draw_mistakes(data, probs):
     wrong = confident_mistakes(probs, data.y_test, MISTAKES).tolist()
     if not wrong:
         wrong_box.success("Every test example is classified right.")
         return
     names = data.class_names
     rows = [(names[int(data.y_test[i])], names[int(probs[i].argmax())], probs[i].max().item())
-            for i in wrong]
+            for i in wrong]  # names from a CSV are data: escaped where Markdown shows them
     if data.image_shape is None:
         frame = pd.DataFrame(rows, columns=["true", "predicted", "p(predicted)"])
         wrong_box.dataframe(frame.style.format({"p(predicted)": "{:.3f}"}), hide_index=True)
@@ -172,18 +175,19 @@ def draw_mistakes(probs):
             continue
         truth, guess, p = rows[k]
         cell.image(sf.example_image(data.features(data.X_test[wrong[k]]), data.image_shape))
-        cell.markdown(f"true **{truth}**  \nsaid **{guess}**  \np = {p:.2f}")
+        cell.markdown(f"true **{plain(truth)}**  \nsaid **{plain(guess)}**  \np = {p:.2f}")
 
 
-def draw_worked(model, step):
+def draw_worked(run, model, step):
+    data = run.data
     if step is None:  # before the first update: the first batch-sized rows
-        n = min(panel.run.config.batch_size, len(data.y_train), STEP_ROWS_KEPT)
+        n = min(run.config.batch_size, len(data.y_train), STEP_ROWS_KEPT)
         X, y, size = data.features(data.X_train[:n]), data.y_train[:n], n
         over = f"the first {n} training examples"
     else:
         X, y, size = step.X, step.y, step.rows
         over = "the batch" if len(y) == size else f"the first {len(y)} rows of the batch of {size}"
-        if size < panel.run.config.batch_size and size < len(data.y_train):
+        if size < run.config.batch_size and size < len(data.y_train):
             over = f"the epoch's last batch of {size} leftover examples"
     rows, mean = cross_entropy_table(model, X, y, max_rows=TABLE_ROWS)
     names = data.class_names
@@ -200,17 +204,16 @@ def draw_worked(model, step):
             col.markdown("x = [" + ", ".join(f"{v:.2f}" for v in X[i].tolist()) + "]")
         bars = sf.probability_bars(rows["probs"][i], truth, names, f"softmax(z), example {i + 1}")
         chart(col, bars)
-        col.markdown(f"y = **{names[truth]}**  \np[y] = {rows['p_true'][i]:.4f}  \n"
+        col.markdown(f"y = **{plain(names[truth])}**  \np[y] = {rows['p_true'][i]:.4f}  \n"
                      f"−log p[y] = **{rows['loss'][i]:.4f}**")
-    table_box.dataframe(worked_frame(rows, y), hide_index=True)
+    table_box.dataframe(worked_frame(names, rows, y), hide_index=True)
     shown = f"the first {TABLE_ROWS} shown" if len(y) > TABLE_ROWS else "all shown"
     mean_box.markdown(f"Mean of −log p over {over} ({shown}): **{mean:.4f}**, with the "
                       f"current parameters: what `nn.CrossEntropyLoss()` returns. With the sum "
                       f"reduction, training uses the sum, {size} × that.")
 
 
-def worked_frame(rows, y):
-    names = data.class_names
+def worked_frame(names, rows, y):
     columns = {"#": list(range(1, len(rows["loss"]) + 1)),
                "y": [names[int(c)] for c in y[:len(rows["loss"])]],
                "predicted": [names[int(c)] for c in rows["probs"].argmax(dim=1)],
@@ -246,8 +249,8 @@ with answer:
 panel.show(draw, draw_details)  # trains here, if asked, redrawing the placeholders above
 runs.keep("softmax", panel.run)
 with step_box:
-    stepthrough.show(panel.state.explained, "softmax", data.feature_names,
-                     panel.run.config.lr, class_names=data.class_names)
+    stepthrough.show(panel.state.explained, "softmax", panel.run.data.feature_names,
+                     panel.run.config.lr, class_names=panel.run.data.class_names)
 
 st.subheader("Runs in this session")
 runs.show("softmax")

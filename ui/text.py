@@ -1,0 +1,31 @@
+"""User-supplied text (file and column names, link parameters, typed values) shown as text.
+
+Streamlit renders the text of st.markdown, captions, warnings and widget labels as
+Markdown, with LaTeX between dollar signs, emoji shortcodes (:smile:) and colour
+directives (:red[…]). A name from a CSV or a value from a link must never become a link,
+an image, a formula or a heading inside the lab's own words: `plain` escapes it.
+"""
+import re
+
+MAX_CHARS = 80  # a name longer than this is cut in messages: it is data, not a paragraph
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-!|$~=:\"'^&])")
+# Not escapable: Streamlit's GFM turns a bare https://…, www.… or a@b.c into a link after
+# parsing (so a backslash or a character reference does not help). An invisible word
+# joiner inside the pattern breaks it: the text reads the same and is no longer a link.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(?=://)|(?<=www)(?=\\?\.)|(?<=@)", re.IGNORECASE)
+_JOINER = "\u2060"
+
+
+def plain(text, limit=MAX_CHARS):
+    """`text` as literal Markdown: one line, at most `limit` characters, every sign escaped."""
+    text = _CONTROL.sub(" ", str(text))
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    text = _AUTOLINK.sub(_JOINER, text)
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def quoted(text, limit=MAX_CHARS):
+    """`text` in quotes, escaped for Markdown, for a message that names it."""
+    return f"“{plain(text, limit)}”"
