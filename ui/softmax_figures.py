@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ui.figures import CONFIG
+from ui.text import short_labels
 
 IMAGE_PX = 112  # an example's size in pixels, about: 8×8 → ×14, 28×28 → ×4, 32×32 → ×3
 WEIGHT_PX = 224  # a class's weights, drawn larger: 8×8 → ×28, 28×28 → ×8, 32×32 → ×7
@@ -67,7 +68,7 @@ def _angle(names):
 
 def confusion(matrix, class_names, title):
     """The confusion matrix as coloured cells with their counts (rows true, columns predicted)."""
-    m = matrix.tolist()
+    m, class_names = matrix.tolist(), short_labels(class_names)
     k, top = len(class_names), max(max(row) for row in m)
     cells = pd.DataFrame([(class_names[i], class_names[j], m[i][j], m[i][j] > top / 2)
                           for i in range(k) for j in range(k)],
@@ -93,6 +94,7 @@ def confusion(matrix, class_names, title):
 
 def probability_bars(probs, y, class_names, title):
     """softmax(z) of one example as a bar per class (names stay level); the true class green."""
+    class_names = short_labels(class_names)
     truth = class_names[y]
     bars = pd.DataFrame({"class": list(class_names), "p": probs.tolist(),
                          "which": ["true class" if c == truth else "other"
@@ -120,6 +122,7 @@ def probability_bars(probs, y, class_names, title):
 def weights_heatmap(W, feature_names, class_names):
     """Weights of tabular data: one row per class, one column per feature, value written in."""
     w = W.detach().cpu().tolist()
+    class_names, feature_names = short_labels(class_names), short_labels(feature_names)
     top = max(abs(v) for row in w for v in row)
     cells = pd.DataFrame([(c, f, w[i][j], abs(w[i][j]) > 0.6 * top)
                           for i, c in enumerate(class_names) for j, f in enumerate(feature_names)],

@@ -29,3 +29,26 @@ def plain(text, limit=MAX_CHARS):
 def quoted(text, limit=MAX_CHARS):
     """`text` in quotes, escaped for Markdown, for a message that names it."""
     return f"“{plain(text, limit)}”"
+
+
+LABEL_CHARS = 22  # an axis label or picture title: longer names are cut in the middle
+
+
+def short_labels(names, limit=LABEL_CHARS):
+    """Names cut to `limit` characters and still told apart.
+
+    The middle goes ("a long class na…me 17"), so names that differ at the end stay
+    different; any that still match are numbered. Charts would otherwise cut every long
+    name at the same width, and twenty classes could read the same.
+    """
+    def cut(name):
+        name = _CONTROL.sub(" ", str(name))
+        if len(name) <= limit:
+            return name
+        head = (limit - 1) // 2
+        return name[:head] + "…" + name[-(limit - 1 - head):]
+
+    labels = [cut(n) for n in names]
+    if len(set(labels)) < len(labels):
+        labels = [f"{i}: {label}" for i, label in enumerate(labels)]
+    return labels

@@ -15,7 +15,7 @@ from ui import figures, owndata, runs, stepthrough
 from ui import softmax_figures as sf
 from ui.controls import available, run_settings, show_source
 from ui.live import STEP_ROWS_KEPT, Panel, chart
-from ui.text import plain
+from ui.text import plain, short_labels
 
 DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"]) + [owndata.CHOICE]
 DEFAULTS = RunConfig(model="softmax", dataset="digits", lr=0.5, batch_size=32,
@@ -121,7 +121,8 @@ def draw_weights(data, model):
     pictures = sf.weight_images(W, data.image_shape, size=sf.WEIGHT_PX)
     for start in range(0, data.num_classes, WEIGHTS_PER_ROW):  # big enough for a projector
         cols = grid.columns(WEIGHTS_PER_ROW)
-        for col, name, picture in zip(cols, data.class_names[start:], pictures[start:]):
+        for col, name, picture in zip(cols, short_labels(data.class_names)[start:],
+                                      pictures[start:]):
             col.image(picture, width="stretch")
             col.markdown(f"#### {plain(name)}", text_alignment="center")
 
