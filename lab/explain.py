@@ -1,5 +1,4 @@
 """Per-example explanations: the numbers behind a loss, ready to show in a table."""
-import math
 
 import torch
 
@@ -43,33 +42,6 @@ def bce_table(model, X, y, feature_names, max_rows=None):
     columns["z = w·x + b"] = z[:n].tolist()
     columns.update({k: v[:n] for k, v in terms.items()})
     return columns, mean
-
-
-def bce_row_problems(ys, y_hats, rows=None):
-    """(rows BCE can take, messages naming each row it cannot).
-
-    y must be the label 0 or 1 and ŷ a probability in [0, 1]; empty or NaN cells
-    are reported too. Rows are named by `rows`, or counted from 1.
-    """
-    rows = range(1, len(ys) + 1) if rows is None else rows
-    good, problems = [], []
-    for row, y, y_hat in zip(rows, ys, y_hats):
-        problem = _bce_row_problem(y, y_hat)
-        if problem:
-            problems.append(f"Row {row}: {problem}")
-        else:
-            good.append(row)
-    return good, problems
-
-
-def _bce_row_problem(y, y_hat):
-    if y is None or y_hat is None or math.isnan(y) or math.isnan(y_hat):
-        return "empty cell; type a number in both y and ŷ."
-    if y not in (0, 1):
-        return f"y = {y:g} is not a label; y must be 0 or 1."
-    if not 0 <= y_hat <= 1:
-        return f"ŷ = {y_hat:g} is not a probability; ŷ must be between 0 and 1."
-    return None
 
 
 def clamped_rows(y_hat, y):

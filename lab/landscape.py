@@ -1,5 +1,11 @@
-"""The loss landscape of linear regression: MSE as a function of the parameters."""
+"""The loss landscape of linear regression: MSE as a function of the parameters.
+
+The MSE is computed in float64: a diverging run's road reaches w ~ 1e19, where
+(ŷ − y)² overflows float32 to inf, and a chart cannot draw inf.
+"""
 import torch
+
+F64 = torch.float64
 
 
 def mse_surface(X, y, w_range, b_range=None, steps=101, b=0.0, reduction="mean"):
@@ -11,14 +17,20 @@ def mse_surface(X, y, w_range, b_range=None, steps=101, b=0.0, reduction="mean")
     """
     if X.dim() != 2 or X.shape[1] != 1:
         raise ValueError(f"the loss landscape needs one feature, got X of shape {list(X.shape)}")
-    x = X.reshape(-1).float()                             # (n,)
-    ws = torch.linspace(w_range[0], w_range[1], steps)    # (steps,)
+    x, y = X.reshape(-1).to(F64), y.to(F64)               # (n,)
+    ws = _grid(w_range, steps)                            # (steps,)
     if b_range is None:
         y_hat = ws[:, None] * x + b                       # (steps, n)
         return ws, _reduce((y_hat - y) ** 2, reduction)
-    bs = torch.linspace(b_range[0], b_range[1], steps)    # (steps,)
+    bs = _grid(b_range, steps)                            # (steps,)
     y_hat = ws[None, :, None] * x + bs[:, None, None]     # (steps_b, steps_w, n)
     return ws, bs, _reduce((y_hat - y) ** 2, reduction)
+
+
+def _grid(value_range, steps):
+    """`steps` evenly spaced float64 values over the range (its ends may be huge ints)."""
+    lo, hi = (float(v) for v in value_range)
+    return torch.linspace(lo, hi, steps, dtype=F64)
 
 
 def _reduce(squared, reduction):
@@ -28,7 +40,8 @@ def _reduce(squared, reduction):
 
 def mse_along(X, y, ws, bs, reduction="mean"):
     """The MSE at each point (ws[k], bs[k]) of a path, shape (k,), for one feature."""
-    x = X.reshape(-1).float()                             # (n,)
+    x, y = X.reshape(-1).to(F64), y.to(F64)               # (n,)
+    ws, bs = ws.to(F64), bs.to(F64)                       # (k,)
     y_hat = ws[:, None] * x + bs[:, None]                 # (k, n)
     return _reduce((y_hat - y) ** 2, reduction)
 
@@ -40,13 +53,27 @@ def least_squares(X, y):
     return w, b
 
 
+def largest_stable_lr(X, y, reduction="mean"):
+    """2 / λ_max: full-batch gradient descent on the MSE converges for lr below it.
+
+    The loss is a bowl with Hessian H = 2·AᵀA (÷ n for the mean), A = [x, 1]. Along
+    H's steepest direction an update multiplies the distance to the best fit by
+    (1 − lr·λ_max): beyond 2 / λ_max that is below −1, and every step overshoots more.
+    """
+    A = torch.cat([X.reshape(-1, 1).to(F64), torch.ones(len(y), 1, dtype=F64)], dim=1)
+    hessian = 2 * A.T @ A                                 # (2, 2)
+    if reduction == "mean":
+        hessian = hessian / len(y)
+    return 2 / torch.linalg.eigvalsh(hessian).max().item()
+
+
 def bce_surface(X, y, w_range, b_range, steps=61, reduction="mean"):
     """(ws, bs, losses): the BCE of ŷ = σ(x·w + b) on a grid, losses[j, i] at (ws[i], bs[j])."""
     from lab.functions import bce_per_example, sigmoid
 
     x = X.reshape(-1).float()                             # (n,)
-    ws = torch.linspace(w_range[0], w_range[1], steps)    # (steps,)
-    bs = torch.linspace(b_range[0], b_range[1], steps)
+    ws = _grid(w_range, steps).float()                    # (steps,)
+    bs = _grid(b_range, steps).float()
     z = ws[None, :, None] * x + bs[:, None, None]         # (steps_b, steps_w, n)
     losses = bce_per_example(sigmoid(z), y.expand_as(z))
     return ws, bs, _reduce(losses, reduction)

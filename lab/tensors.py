@@ -101,6 +101,18 @@ def broadcast(M, N):
     return attempt("torch.broadcast_tensors(M, N)", expand)
 
 
+def refused_in_place(M):
+    """An N for which M - N works but M.sub_(N) refuses: the answer's shape is not M's.
+
+    [[1], [2]] when it does that (the notes' N), else N with a new leading axis of 2.
+    """
+    for shape in ((2, 1), (2, *[1] * M.dim())):
+        N = torch.arange(1, 3).reshape(shape)
+        answer = attempt("M - N", lambda: M - N).result
+        if answer is not None and answer.shape != M.shape:
+            return N
+
+
 def random_product(p_shape=(3, 2), q_shape=(4, 2), std=0.01, seed=0):
     """(P, Q, Outcome of P @ Q.T), P and Q drawn from N(0, std²) with the seed."""
     g = torch.Generator().manual_seed(seed)

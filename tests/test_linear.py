@@ -6,7 +6,7 @@ from torch import nn
 from lab.config import RunConfig
 from lab.datasets import DATASETS, load
 from lab.functions import mse
-from lab.landscape import mse_surface
+from lab.landscape import largest_stable_lr, mse_along, mse_surface
 from lab.linear import LinearManual, LinearNN, grad_table, notes_model, predict, set_params
 from lab.models import FAMILIES
 from lab.train import EpochEnd, Run, train
@@ -173,3 +173,48 @@ def test_mse_surface_1d_and_2d_match_the_loss_at_each_point():
 def test_mse_surface_needs_one_feature():
     with pytest.raises(ValueError, match="one feature"):
         mse_surface(torch.zeros(3, 2), torch.zeros(3), (0, 1))
+
+
+def test_the_landscape_of_a_diverging_road_is_finite():
+    """A diverging run's (w, b) reach float32's end (3.4e38); the loss there must still be
+    a number a chart can draw. The ends come from ui.figures.snapped: huge ones are ints."""
+    data = load("hours-points")
+    X, y = data.X_train, data.y_train
+    ws, bs, grid = mse_surface(X, y, (-4 * 10**38, 4 * 10**38), (-10**38, 10**38), steps=5,
+                               reduction="sum")
+    assert torch.isfinite(grid).all() and grid.max() > 1e76
+    assert ws[0].item() == -4e38  # past float32's range: kept in float64
+    big = torch.tensor([3.4e38, -3.4e38])  # float32, as the road holds them
+    losses = mse_along(X, y, big, -big, "mean")
+    assert torch.isfinite(losses).all()
+    oracle = ((big[0].double() * X.reshape(-1).double() - big[0].double() - y) ** 2).mean()
+    assert losses[0].item() == pytest.approx(oracle.item(), rel=1e-12)
+
+
+@pytest.mark.parametrize(("reduction", "limit"), [("sum", 0.0601), ("mean", 0.1803)])
+def test_largest_stable_lr_is_2_over_the_hessians_largest_eigenvalue(reduction, limit):
+    data = load("hours-points")
+    X, y = data.X_train.double(), data.y_train.double()
+
+    def loss(theta):  # theta = (w, b)
+        return nn.functional.mse_loss(X.reshape(-1) * theta[0] + theta[1], y,
+                                      reduction=reduction)
+
+    hessian = torch.autograd.functional.hessian(loss, torch.zeros(2, dtype=torch.float64))
+    oracle = 2 / torch.linalg.eigvalsh(hessian).max().item()
+    assert largest_stable_lr(data.X_train, data.y_train, reduction) == pytest.approx(oracle)
+    assert oracle == pytest.approx(limit, abs=1e-4)
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+def test_full_batch_gradient_descent_diverges_just_past_the_limit(reduction):
+    data = load("hours-points")
+    limit = largest_stable_lr(data.X_train, data.y_train, reduction)
+    ends = {}
+    for factor in (0.95, 1.05):
+        model = LinearManual(1, factor * limit, reduction, seed=0)
+        for _ in range(300):
+            model.train_step(data.X_train, data.y_train)
+        ends[factor] = model.params()["weight"].item()
+    assert ends[0.95] == pytest.approx(2.0, abs=0.05)
+    assert abs(ends[1.05]) > 100

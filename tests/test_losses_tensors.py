@@ -18,16 +18,6 @@ def test_slides_bce_table():
     assert mean == pytest.approx(F.binary_cross_entropy(SLIDES_Y_HAT, SLIDES_Y).item())
 
 
-def test_bce_row_problems_name_each_bad_row():
-    good, problems = explain.bce_row_problems(
-        [1, 1, 0.5, math.nan, 0, None], [0.2, 1.5, 0.3, 0.1, -0.1, 0.4], rows=[1, 2, 3, 4, 5, 6])
-    assert good == [1]
-    assert [p.split(":")[0] for p in problems] == ["Row 2", "Row 3", "Row 4", "Row 5", "Row 6"]
-    assert "ŷ = 1.5" in problems[0] and "between 0 and 1" in problems[0]
-    assert "y must be 0 or 1" in problems[1]
-    assert "empty" in problems[2] and "empty" in problems[4]
-
-
 def test_clamped_rows_are_those_bce_scores_100():
     y_hat, y = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5]), torch.tensor([1.0, 0.0, 0.0, 1.0, 1.0])
     assert explain.clamped_rows(y_hat, y) == [0, 1]
@@ -122,6 +112,22 @@ def test_in_place_works_when_the_answer_fits():
     M, N = torch.tensor([[4, 5, 6], [7, 8, 9]]), torch.tensor([[1], [2]])
     in_place = tensors.subtract_three_ways(M, N)[2]
     assert in_place.error is None and in_place.result.tolist() == [[3, 4, 5], [5, 6, 7]]
+
+
+@pytest.mark.parametrize(("M", "N"), [
+    ([[4, 5, 6]], [[1], [2]]),                        # the notes' N already refuses
+    ([[4, 5, 6], [7, 8, 9]], [[[1]], [[2]]]),         # it fits: a new leading axis does not
+    ([[1.5], [2.5]], [[[1]], [[2]]]),
+    (7, [[1], [2]]),
+    ([1, 2, 3], [[1], [2]]),
+])
+def test_refused_in_place_gives_an_N_the_in_place_subtraction_refuses(M, N):
+    M = torch.tensor(M)
+    refused = tensors.refused_in_place(M)
+    minus, method, in_place = tensors.subtract_three_ways(M, refused)
+    assert minus.error is None and method.error is None
+    assert in_place.result is None and "doesn't match the broadcast shape" in in_place.error
+    assert refused.tolist() == N
 
 
 def test_broadcast_shows_the_expanded_tensors_or_the_error():

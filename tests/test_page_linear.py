@@ -1,5 +1,9 @@
 """The Linear regression page (C6), driven through Streamlit's AppTest (no browser)."""
+import dataclasses
+import json
+import math
 
+import pyarrow as pa
 import pytest
 import torch
 
@@ -7,14 +11,18 @@ from lab.config import RunConfig
 from lab.datasets import load
 from lab.linear import LinearManual, set_params
 from lab.linear_trace import LinearTrace, road, sample_grads
-from lab.train import Run, train
-from tests.pages import chart_data, set_widget
+from lab.numbers import human
+from lab.train import EpochEnd, Run, train
+from tests.pages import chart_data, errors, set_widget
 from tests.pages import open_page as _open
 from ui.figures import MAX_DRAWN
 
 FIT = "The fitted line and the prediction"
 LANDSCAPE_W = "Loss against w (b held at its current value)"
 LANDSCAPE_WB = "Loss over (w, b) and the road of gradient descent"
+LOSS = "Loss per epoch (mean over the examples)"
+SECTIONS = ["The gradients, sample by sample", "The last Step, in four stages",
+            "Runs in this session"]
 
 
 def open_page():
@@ -173,3 +181,119 @@ def test_step_shows_the_four_stages_and_the_runs_are_kept():
     assert [r.run.config.lr for r in at.session_state["lab.runs"]] == [0.01, 0.02]
     overlay = chart_data(at, "Loss of the chosen runs")["runs"]
     assert overlay["run"].nunique() == 2 and len(overlay) == 40
+
+
+def check_drawn_whole(at):
+    """No error raised, every section below the panel there, and the page's own charts
+    send Vega-Lite strict JSON (no Infinity, no NaN), finite data and short tick labels."""
+    assert not at.exception, [e.message for e in at.exception]
+    assert [h.value for h in at.subheader] == SECTIONS
+    assert [e.label for e in at.expander] == ["The code that is running"]
+    charts = {}
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec, parse_constant=refuse)
+        charts[spec["title"]] = spec
+        if spec["title"] in (FIT, LANDSCAPE_W, LANDSCAPE_WB, LOSS):
+            assert spec["config"]["axis"]["format"] == "~g", spec["title"]
+            for d in chart.proto.datasets:
+                data = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                numbers = data.select_dtypes("number")
+                assert numbers.abs().lt(math.inf).all().all(), (spec["title"], d.name)
+    assert {FIT, LANDSCAPE_W, LANDSCAPE_WB, LOSS} <= set(charts)
+
+
+def refuse(constant):
+    raise AssertionError(f"{constant} in a chart's spec: not JSON, the chart breaks")
+
+
+def check_numbers_short(at):
+    for m in at.metric:
+        assert len(m.value) <= 12 and "…" not in m.value, (m.label, m.value)
+        assert m.value == human(float(m.value)), "one format everywhere: lab.numbers.human"
+
+
+@pytest.mark.parametrize(("lr", "batch_size"), [(1.0, None), (10.0, None), (0.1, None),
+                                                (0.1, 1), (0.2, 1)])
+def test_a_learning_rate_too_large_keeps_the_whole_page(lr, batch_size):
+    """Issue 9: at lr 1 the page crashed (OverflowError in the landscape) below the
+    divergence message: no Step, no runs, no code."""
+    at = open_page()
+    if batch_size:
+        at.select_slider(key="linear.batch_size").set_value(batch_size)
+    at.select_slider(key="linear.lr").set_value(lr)
+    at.run()
+    at.button(key="linear.train").click().run()
+    check_drawn_whole(at)
+    check_numbers_short(at)
+    at.button(key="linear.step").click().run()  # and the buttons still work after it
+    check_drawn_whole(at)
+
+
+def as_if_diverged(run, w, b):
+    """Put the run where a diverging one ends, however soon training stops it: (w, b)
+    far out on its road, and an epoch scored there (its float32 loss overflows to inf)."""
+    for model in run.models.values():
+        set_params(model, w, b)
+    run.path.points[-1] = (run.updates, w, b)
+    run.epoch += 1
+    impl = next(iter(run.models))
+    run.history.append(EpochEnd(run.epoch, {impl: run.evaluate(impl)}, None, None))
+
+
+@pytest.mark.parametrize(("w", "b"), [(-2.2e33, -9.7e32), (3.4e38, -3.4e38)])
+def test_huge_parameters_are_drawn_and_shown_short(w, b):
+    at = open_page()
+    at.number_input(key="linear.num_epochs").set_value(5).run()
+    at.button(key="linear.train").click().run()
+    run = panel(at).run
+    as_if_diverged(run, w, b)
+    assert run.history.latest.metrics["nn"].train_loss == math.inf
+    at.run()
+    check_drawn_whole(at)
+    check_numbers_short(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["w"], metrics["b"]) == (human(w), human(b))
+    assert metrics["w"] in ("-2.2e+33", "3.4e+38")
+    fit = chart_data(at, FIT)
+    assert fit["line"].empty or fit["line"]["y"].between(-1, 11).all()  # cut to the frame
+    label = fit["prediction"]["label"][0]
+    assert label.startswith("ŷ(4) = ") and label[-1] in "↑↓"  # off the chart, and says so
+    road = chart_data(at, LANDSCAPE_WB)["road"]
+    assert road["w"].iloc[-1] == pytest.approx(w, rel=1e-6)  # the road drawn to its end
+    assert len(chart_data(at, LOSS)["curves"]) == run.epoch - 1  # the inf epoch left out
+
+
+def test_a_diverged_run_is_explained_with_this_pages_settings():
+    at = open_page()
+    at.select_slider(key="linear.lr").set_value(0.1)
+    at.run()
+    at.button(key="linear.train").click().run()
+    assert panel(at).run.diverged
+    (why,) = [i.value for i in at.info if i.value.startswith("**Why:**")]
+    assert "below 0.0601" in why and "Try lr 0.05" in why  # 2 / λ_max of the sum's Hessian
+    assert "**mean** reduction" in why and "limit is 0.18" in why
+    assert "standardize" not in why + errors(at)  # not a setting of this page
+    at.select_slider(key="linear.lr").set_value(0.05)
+    at.run()
+    at.button(key="linear.reset").click().run()
+    at.button(key="linear.train").click().run()
+    assert not panel(at).run.diverged
+    assert not [i for i in at.info if i.value.startswith("**Why:**")]
+
+
+def test_the_page_draws_the_data_the_run_was_made_from():
+    """A run owns its data: the fit, the landscape and the best fit come from run.data,
+    not from what the widgets would load now."""
+    at = open_page()
+    at.number_input(key="linear.num_epochs").set_value(2).run()
+    at.button(key="linear.train").click().run()
+    tripled = dataclasses.replace(load("hours-points"), y_train=torch.tensor([3.0, 6.0, 9.0]))
+    run = Run(panel(at).run.config, tripled)
+    for _ in train(run, 2):
+        pass
+    panel(at).run = run
+    at.run()
+    assert not at.exception
+    assert chart_data(at, FIT)["data"]["y"].tolist() == [3.0, 6.0, 9.0]
+    ends = chart_data(at, LANDSCAPE_WB)["ends"].set_index("point")
+    assert ends.loc["best fit", "w"] == pytest.approx(3.0, abs=1e-4)

@@ -7,7 +7,7 @@ from lab.datasets import DATASETS, load
 from lab.source import source_of
 from lab.urlstate import from_params, to_params
 from lab.vision import VISION_DATASETS
-from ui.text import plain, quoted
+from ui.text import quoted
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
                   0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0]
@@ -98,7 +98,7 @@ def _settings_from_url(page, datasets):
     problems, wanted_training = st.session_state.get(f"{page}.url_problems") or ([], False)
     if problems:  # kept on screen until another link is opened; its values are data
         st.warning("The link you opened had settings that are not valid here: "
-                   + ", ".join(f"{plain(name)} = {quoted(value, 40)}" for name, value in problems)
+                   + ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
                    + ". Those settings keep their defaults."
                    + (" Training did not start: check the settings, then press **Train**."
                       if wanted_training else ""))

@@ -20,7 +20,8 @@ CLASS_COLORS = ["#d62728", "#2ca02c"]  # class 0 red, class 1 green
 CONFIG = {
     # No ARIA attributes on every SVG mark: the browser's biggest cost at each live redraw
     "aria": False,
-    "axis": {"labelFontSize": 15, "titleFontSize": 17, "grid": True},
+    "axis": {"labelFontSize": 15, "titleFontSize": 17, "grid": True,
+             "format": "~g"},  # -2.2e+33, not "−2,200,000,000,…" cut off
     "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "bottom"},
     "title": {"fontSize": 19, "anchor": "start"},
 }
@@ -66,7 +67,7 @@ def snapped(lo, hi):
     the width): a loss surface over a range that grows with the path then changes in jumps,
     not at every redraw, and the browser skips a grid it already has."""
     raw = max(hi - lo, 1e-12) / 8
-    unit = 10 ** math.floor(math.log10(raw))
+    unit = 10.0 ** math.floor(math.log10(raw))  # a float: huge ranges stay floats
     step = next(m * unit for m in (1, 2, 5, 10) if m * unit >= raw)
     return round(math.floor(lo / step) * step, 12), round(math.ceil(hi / step) * step, 12)
 
@@ -85,7 +86,7 @@ def curves(history, column, title, y_title):
         for split in ("train", "test"):
             values = cols[f"{split}_{column}"]
             for i in keep:
-                if values[i] is not None:
+                if values[i] is not None and math.isfinite(values[i]):  # JSON has no inf
                     rows.append((epochs[i], values[i], split, impl))
     data = pd.DataFrame(rows, columns=["epoch", "value", "split", "implementation"])
     splits = [s for s in SPLIT_COLORS["domain"] if s in set(data["split"])] or ["train"]

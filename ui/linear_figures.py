@@ -2,23 +2,34 @@
 
 As in ui.figures, each spec stays the same while training and only its named
 datasets change, so the charts update in place.
+
+A diverging run reaches w ~ 1e+33 before it stops: every spec here keeps its tick
+labels short and sends only finite numbers (Vega-Lite draws nothing near an inf).
 """
+import math
+
 import pandas as pd
 
-from ui.figures import HEAT_OVERLAP, _spec, heat_map
+from lab.landscape import largest_stable_lr
+from lab.numbers import human
+from ui.figures import HEAT_OVERLAP, _spec, heat_map, snapped
 
 X_MAX, Y_RANGE = 5.0, [-1.0, 11.0]  # fixed axes: the line moves, the frame does not
 LINE, PATH, NOW = "#1f77b4", "#ff7f0e", "#d62728"
+AXIS_FORMAT = "~g"  # d3's format: 0.5, 2000, -6e+9 (the default writes -6,000,000,000)
 
 
 def fit_line(w, b, X, y, x_new):
     """The data, the line ŷ = w·x + b, and the prediction at x_new, marked with its value."""
     y_new = w * x_new + b
+    line_x, line_y = _in_frame(w, b)
+    shown = min(max(y_new, Y_RANGE[0]), Y_RANGE[1])  # off the chart: marked at its edge
+    off = "" if shown == y_new else " ↑" if y_new > shown else " ↓"
     datasets = {
-        "line": pd.DataFrame({"x": [0.0, X_MAX], "y": [b, w * X_MAX + b]}),
+        "line": pd.DataFrame({"x": line_x, "y": line_y}, dtype=float),
         "data": pd.DataFrame({"x": X.reshape(-1).tolist(), "y": y.tolist()}),
-        "prediction": pd.DataFrame({"x": [x_new], "y": [y_new],
-                                    "label": [f"ŷ({x_new:g}) = {y_new:.4f}"]}),
+        "prediction": pd.DataFrame({"x": [x_new], "y": [shown],
+                                    "label": [f"ŷ({x_new:g}) = {human(y_new)}{off}"]}),
     }
     layers = [
         _line("line", "x", "y", LINE, clip=True),
@@ -33,8 +44,22 @@ def fit_line(w, b, X, y, x_new):
                       "y": {"field": "y", "type": "quantitative"},
                       "text": {"field": "label"}}},
     ]
-    return _spec("The fitted line and the prediction", layers, datasets, "hours x",
-                 "points ŷ", x_domain=[0, X_MAX], y_domain=Y_RANGE)
+    return drawable(_spec("The fitted line and the prediction", layers, datasets,
+                          "hours x", "points ŷ", x_domain=[0, X_MAX], y_domain=Y_RANGE))
+
+
+def _in_frame(w, b):
+    """([x0, x1], [y0, y1]): the part of ŷ = w·x + b inside the frame, or nothing.
+
+    Cut here, not left to the browser: a line to ŷ = 1e+33 is not drawn reliably.
+    """
+    lo, hi = 0.0, X_MAX
+    if w:  # the x where the line crosses the bottom and the top of the frame
+        ends = sorted([(Y_RANGE[0] - b) / w, (Y_RANGE[1] - b) / w])
+        lo, hi = max(lo, ends[0]), min(hi, ends[1])
+    if lo > hi or not (w or Y_RANGE[0] <= b <= Y_RANGE[1]):
+        return [], []
+    return [lo, hi], [w * lo + b, w * hi + b]
 
 
 def loss_over_w(ws, curve, path, now, y_title):
@@ -54,8 +79,8 @@ def loss_over_w(ws, curve, path, now, y_title):
         _line("path", "w", "loss", PATH, width=2, order="update", point=True),
         _dots("now", "w", "loss", NOW, size=320),
     ]
-    return _spec("Loss against w (b held at its current value)", layers, datasets,
-                 "w", y_title)
+    return drawable(_spec("Loss against w (b held at its current value)", layers, datasets,
+                          "w", y_title))
 
 
 def loss_surface(ws, bs, grid, road, best, y_title):
@@ -83,7 +108,7 @@ def loss_surface(ws, bs, grid, road, best, y_title):
                          "y2": {"field": "b2"},
                          "color": {"field": "loss", "type": "quantitative", "legend": None,
                                    "scale": {"type": "sqrt", "scheme": "viridis"}},
-                         "tooltip": [{"field": "loss", "title": y_title, "format": ".3f"}]}}
+                         "tooltip": [{"field": "loss", "title": y_title, "format": ".4~g"}]}}
     points = {"x": {"field": "w", "type": "quantitative"},
               "y": {"field": "b", "type": "quantitative"}}
     layers = [
@@ -98,14 +123,67 @@ def loss_surface(ws, bs, grid, road, best, y_title):
         _label("now", "left", dx=14, dy=-14, points=points),      # above right of the dot
         _label("best fit", "right", dx=-14, dy=18, points=points),  # below left: never on "now"
     ]
-    return heat_map(_spec("Loss over (w, b) and the road of gradient descent", layers,
-                          datasets, "w", "b"))
+    return drawable(heat_map(_spec("Loss over (w, b) and the road of gradient descent",
+                                   layers, datasets, "w", "b")))
+
+
+def span(values, best):
+    """A range holding every value and the best one, with a margin, as floats (snapped
+    gives huge ends as ints, which torch cannot take)."""
+    lo, hi = min(values.min().item(), best), max(values.max().item(), best)
+    margin = max(0.5, 0.15 * (hi - lo))
+    return tuple(float(v) for v in snapped(lo - margin, hi + margin))
+
+
+GRAD_COLUMNS = {"ŷ": "ŷ = w·x + b", "loss": "ℓ = (ŷ − y)²",
+                "grad_w": "∂ℓ/∂w = 2x(ŷ − y)", "grad_b": "∂ℓ/∂b = 2(ŷ − y)",
+                "w": "w before", "b": "b before"}
+
+
+def grad_table(rows):
+    """The per-sample rows of lab.linear_trace.sample_grads, titled and formatted."""
+    table = pd.DataFrame(rows).rename(columns=GRAD_COLUMNS)
+    return table.style.format({"x": "{:g}", "y": "{:g}",
+                               **{title: human for title in GRAD_COLUMNS.values()}})
+
+
+def why_diverged(run, choices):
+    """Why gradient descent blew up on this data, and which of the page's settings help:
+    the learning rate below the valley's limit (from `choices`), or the mean."""
+    X, y, c = run.data.X_train, run.data.y_train, run.config
+    limit, n = largest_stable_lr(X, y, c.reduction), len(y)
+    safe = max([lr for lr in choices if lr < min(limit, c.lr)], default=min(choices))
+    text = (f"**Why:** on these {n} points, full-batch gradient descent on the "
+            f"{c.reduction} of the squared errors converges only for lr below "
+            f"{limit:.3g} (2 ÷ the steepest curvature of the loss bowl). Above it every "
+            f"update lands higher on the far side of the valley than it started. "
+            f"Try lr {safe:g}")
+    if c.reduction == "sum":
+        text += (f", or the **mean** reduction: its gradient is the sum's ÷ {n}, so "
+                 f"its limit is {largest_stable_lr(X, y, 'mean'):.3g}")
+    if c.batch_size < n:
+        text += " (with mini-batches each batch has its own limit; this is the full batch's)"
+    return text + "."
 
 
 def log_loss_axis(spec):
     """The same curves spec with a log y axis: the loss of a line falls by orders."""
     spec["layer"][0]["encoding"]["y"]["scale"] = {"type": "log"}
+    return drawable(spec)
+
+
+def drawable(spec):
+    """The spec with short tick labels, and without the rows of its data that hold an inf
+    or a nan (a diverged epoch's loss can overflow float32)."""
+    axis = {**spec["config"]["axis"], "format": AXIS_FORMAT}
+    spec["config"] = {**spec["config"], "axis": axis}  # a copy: the shared CONFIG stays
+    spec["datasets"] = {name: _finite_rows(frame) for name, frame in spec["datasets"].items()}
     return spec
+
+
+def _finite_rows(frame):
+    numbers = frame.select_dtypes("number")
+    return frame[numbers.abs().lt(math.inf).all(axis=1)]  # nan < inf is False too
 
 
 def _label(point, align, dx, dy, points):

@@ -1,10 +1,12 @@
 """The session's runs: every trained run is kept with its settings, to overlay, export or delete."""
 import io
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from lab.numbers import human
 from lab.export import export_script, metrics_csv, save_params
 from ui.figures import epoch_axis
 from ui.live import chart
@@ -50,7 +52,8 @@ def show(page):
         return
     labels = {r.label: r for r in records}
     table = pd.DataFrame([_summary(r) for r in records]).dropna(axis="columns", how="all")
-    st.dataframe(table.style.format(precision=4, na_rep="—"), hide_index=True)
+    numbers = [c for c in table.columns if c not in ("run", "epochs")]
+    st.dataframe(table.style.format(human, subset=numbers, na_rep="—"), hide_index=True)
     chosen = st.multiselect("Overlay the curves of", list(labels), default=list(labels)[-2:],
                             key=f"{page}.overlay.{records[-1].id}")  # a new run: new defaults
     if chosen:
@@ -79,8 +82,10 @@ def overlay_spec(records):
     for r in records:
         impl = next(iter(r.run.models))
         epochs, cols = r.run.history.series(impl)
-        rows += [(r.label, e, v, "train") for e, v in zip(epochs, cols["train_loss"])]
-        rows += [(r.label, e, v, "test") for e, v in zip(epochs, cols["test_loss"]) if v is not None]
+        rows += [(r.label, e, v, "train") for e, v in zip(epochs, cols["train_loss"])
+                 if math.isfinite(v)]  # JSON has no inf: one would break the chart
+        rows += [(r.label, e, v, "test") for e, v in zip(epochs, cols["test_loss"])
+                 if v is not None and math.isfinite(v)]
     data = pd.DataFrame(rows, columns=["run", "epoch", "loss", "split"])
     return {
         "title": "Loss of the chosen runs", "height": 380,

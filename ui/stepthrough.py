@@ -2,6 +2,8 @@
 import pandas as pd
 import streamlit as st
 
+from lab.numbers import human
+
 ROWS = 8  # examples shown per stage; the sums and means use the whole batch
 GRADIENT_FORMULAS = {
     "logistic": r"\frac{\partial L}{\partial w}=\frac{1}{N}\sum_n(\hat y_n-y_n)\,x_n,\quad"
@@ -39,7 +41,7 @@ def _rows(values):
 
 def _fmt(v):
     if isinstance(v, list):
-        return "[" + ", ".join(f"{x:.3f}" for x in v[:10]) + (", …]" if len(v) > 10 else "]")
+        return "[" + ", ".join(human(x, 3) for x in v[:10]) + (", …]" if len(v) > 10 else "]")
     return v
 
 
@@ -63,7 +65,7 @@ def _loss(tab, e):
     tab.markdown(f"The loss of each example, then their **{how}** over the "
                  f"{len(per)} examples of the batch:")
     tab.dataframe(pd.DataFrame({"loss of the example": per[:ROWS]}), hide_index=True)
-    tab.metric(f"Batch loss ({how})", f"{loss['value']:.6f}")
+    tab.metric(f"Batch loss ({how})", human(loss["value"], 6))
 
 
 def _backward(tab, e, family):
@@ -103,8 +105,9 @@ def _update(tab, e, lr):
             if i == ROWS:
                 break
             grad = step / lr if lr else 0.0
-            shown = f"({grad:.6f})" if grad < 0 else f"{grad:.6f}"
-            lines.append(f"{name}[{i}] = {before:.6f} − {lr:g} × {shown} = {after:.6f}")
+            shown = f"({human(grad, 6)})" if grad < 0 else human(grad, 6)
+            lines.append(f"{name}[{i}] = {human(before, 6)} − {lr:g} × {shown} = "
+                         f"{human(after, 6)}")
     tab.code("\n".join(lines), language=None)
 
 

@@ -1,5 +1,4 @@
 """Linear regression (C6): the line moving, the loss landscape, the grads sample by sample."""
-import pandas as pd
 import streamlit as st
 
 from lab.config import RunConfig
@@ -7,9 +6,10 @@ from lab.functions import mse
 from lab.landscape import least_squares, mse_along, mse_surface
 from lab.linear import LinearManual, LinearNN, predict
 from lab.linear_trace import LinearTrace, road, sample_grads
+from lab.numbers import human
 from lab.train import Run, Step, train
 from ui import figures, linear_figures, runs, stepthrough
-from ui.controls import FULL_BATCH, cached_dataset, run_settings, show_source
+from ui.controls import FULL_BATCH, LEARNING_RATES, cached_dataset, run_settings, show_source
 from ui.live import Panel, chart
 
 X_NEW = 4.0  # the notes' question: how many points after 4 hours?
@@ -31,7 +31,6 @@ st.latex(r"\hat y=w\,x+b\qquad L=\sum_{n}(\hat y_n-y_n)^2\ \ (\text{sum; mean: }
 
 config = run_settings("linear", "linear", ["hours-points"], DEFAULTS, omit=("standardize",))
 data = cached_dataset(config.dataset, config.seed, config.standardize)
-X, y = data.X_train, data.y_train
 st.caption("Tip: with the sum and the full batch, learning rates above about 0.06 overshoot "
            "the valley and diverge; 0.01 walks down it slowly. Batch size 1 is the notes' "
            "manual loop, one sample per update.")
@@ -66,7 +65,9 @@ class TracedPanel(Panel):
 
 panel = TracedPanel("linear", config, data)
 panel.explain_steps = True  # each Step is shown below in the course's four stages
+panel.can_standardize = False  # one feature on a fixed scale: no such setting here
 panel.buttons()
+why_box = st.empty()  # a diverged run: why, in this page's terms
 w_box, b_box, pred_box = (c.empty() for c in st.columns(3))
 gap_box = st.empty()
 left, right = st.columns(2)
@@ -86,27 +87,35 @@ grads_box = st.empty()
 
 def draw(run, step):
     w, b = current(run)
-    w_box.metric("w", f"{w:.4f}")
-    b_box.metric("b", f"{b:.4f}")
+    w_box.metric("w", human(w))
+    b_box.metric("b", human(b))
     y_new = predict(run.models[next(iter(run.models))], X_NEW)
-    pred_box.metric(f"ŷ({X_NEW:g}) = {X_NEW:g}·w + b", f"{y_new:.4f}",
-                    delta=f"{y_new - 2 * X_NEW:+.4f} from {2 * X_NEW:g}", delta_color="off")
+    off = human(y_new - 2 * X_NEW)
+    pred_box.metric(f"ŷ({X_NEW:g}) = {X_NEW:g}·w + b", human(y_new), delta_color="off",
+                    delta=f"{'' if off.startswith('-') else '+'}{off} from {2 * X_NEW:g}")
     if run.max_param_gap is not None:
         gap_box.caption(f"manual and torch.nn in lockstep: largest parameter gap so far "
                         f"{run.max_param_gap:.2e}")
+    X, y = run.data.X_train, run.data.y_train  # what the run learns from, not the widgets
     chart(fit_box, linear_figures.fit_line(w, b, X, y, X_NEW))
     chart(loss_box, linear_figures.log_loss_axis(figures.curves(
         run.history, "loss", "Loss per epoch (mean over the examples)", "MSE (log scale)")))
+    if run.diverged:  # the panel said what happened; this says why, with this page's controls
+        why_box.info(linear_figures.why_diverged(run, LEARNING_RATES), icon="💡")
+    else:
+        why_box.empty()
 
 
 def draw_details(run, step):
-    draw_landscape(run.config.reduction, road(run))
+    draw_landscape(run, road(run))
     draw_grads(trace_of(run))
 
 
-def draw_landscape(reduction, path):
+def draw_landscape(run, path):
+    X, y, reduction = run.data.X_train, run.data.y_train, run.config.reduction
     best = least_squares(X, y)
-    w_range, b_range = span(path[1], best[0]), span(path[2], best[1])  # the whole road
+    w_range = linear_figures.span(path[1], best[0])  # the whole road, and the best fit
+    b_range = linear_figures.span(path[2], best[1])
     keep = figures.drawn(len(path[0]))  # drawn: the first, the newest and enough between
     updates, ws, bs = [path[0][i] for i in keep], path[1][keep], path[2][keep]
     path = updates, ws, bs
@@ -120,34 +129,19 @@ def draw_landscape(reduction, path):
                                                    LOSS_TITLES[reduction]))
 
 
-def span(values, best):
-    """A range holding every value and the best one, with a margin."""
-    lo, hi = min(values.min().item(), best), max(values.max().item(), best)
-    margin = max(0.5, 0.15 * (hi - lo))
-    return figures.snapped(lo - margin, hi + margin)
-
-
 def draw_grads(trace):
     rows = sample_grads(trace.samples)[::-1]
     if not rows:
         grads_box.info("Press **Step** or **Train**: each update adds its samples here.")
         return
-    table = pd.DataFrame(rows).rename(columns=GRAD_COLUMNS)
-    grads_box.dataframe(table.style.format(GRAD_FORMATS), hide_index=True, height=320)
-
-
-GRAD_COLUMNS = {"ŷ": "ŷ = w·x + b", "loss": "ℓ = (ŷ − y)²",
-                "grad_w": "∂ℓ/∂w = 2x(ŷ − y)", "grad_b": "∂ℓ/∂b = 2(ŷ − y)",
-                "w": "w before", "b": "b before"}
-GRAD_FORMATS = {"x": "{:g}", "y": "{:g}", "w before": "{:.4f}", "b before": "{:.4f}",
-                "ŷ = w·x + b": "{:.4f}", "ℓ = (ŷ − y)²": "{:.4g}",
-                "∂ℓ/∂w = 2x(ŷ − y)": "{:.4g}", "∂ℓ/∂b = 2(ŷ − y)": "{:.4g}"}
+    grads_box.dataframe(linear_figures.grad_table(rows), hide_index=True, height=320)
 
 panel.show(draw, draw_details)
 runs.keep("linear", panel.run)
 
 st.subheader("The last Step, in four stages")
-stepthrough.show(panel.state.explained, "linear", data.feature_names, panel.run.config.lr)
+stepthrough.show(panel.state.explained, "linear", panel.run.data.feature_names,
+                 panel.run.config.lr)
 
 st.subheader("Runs in this session")
 runs.show("linear")

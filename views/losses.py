@@ -6,11 +6,42 @@ import streamlit as st
 import torch
 
 from lab import explain, functions, sigmoids
+from lab.numbers import human, parse_number
 from lab.source import source_of
 from ui.loss_figures import bce_curves_figure, mse_vs_bce_figure, sigmoids_figure
+from ui.text import quoted
 
-SLIDES_ROWS = pd.DataFrame({"y": [1.0, 1.0, 0.0, 0.0], "ŷ": [0.2, 0.8, 0.3, 0.7]},
+# Text cells, parsed by the page: a number column rewrote what was typed (1e-50, 0.5, abc)
+SLIDES_ROWS = pd.DataFrame({"y": ["1", "1", "0", "0"], "ŷ": ["0.2", "0.8", "0.3", "0.7"]},
                            index=pd.RangeIndex(1, 5, name="row"))
+RULES = {"y": (lambda v: v in (0, 1), "not a label; y must be 0 or 1"),
+         "ŷ": (lambda v: 0 <= v <= 1, "not a probability; ŷ must be between 0 and 1")}
+
+
+def read_cell(name, text):
+    """(the number in a cell, None), or (None, why not) quoting the cell as it was typed."""
+    ok, rule = RULES[name]
+    try:
+        value = parse_number(text)
+    except ValueError as why:
+        return None, (f"{name} is empty; type a number" if str(why) == "empty"
+                      else f"{name} = {quoted(text, 40)} is {why}")
+    return (value, None) if ok(value) else (None, f"{name} = {quoted(text, 40)} is {rule}")
+
+
+def read_rows(edited):
+    """({row: [y, ŷ]} for the rows BCE can take, and a message for each cell it cannot)."""
+    rows, problems = {}, []
+    for row, cells in edited.iterrows():
+        read = [read_cell(name, cells[name]) for name in RULES]
+        whys = [why for _, why in read if why]
+        if len(whys) == len(RULES) and all("is empty" in w for w in whys):
+            whys = ["empty; type y and ŷ"]  # a row just added
+        problems += [f"Row {row}: {why}." for why in whys]
+        if not whys:
+            rows[row] = [value for value, _ in read]
+    return rows, problems
+
 
 st.title("Losses and sigmoids")
 st.write("A classifier squeezes z = w·x + b into a probability ŷ = σ(z) and is scored by the "
@@ -26,32 +57,30 @@ st.write("Edit y (0 or 1) or ŷ (between 0 and 1), add or delete rows: every num
          "`nn.BCELoss` does.")
 left, right = st.columns([2, 5], gap="large")
 with left:
-    number = st.column_config.NumberColumn
+    text = st.column_config.TextColumn
     edited = st.data_editor(SLIDES_ROWS, num_rows="dynamic", key="bce_rows", hide_index=False,
-                            column_config={"y": number("y", step=1),
-                                           "ŷ": number("ŷ", format="%.4f")})
-ys, y_hats = (pd.to_numeric(edited[c], errors="coerce").astype(float).tolist() for c in ("y", "ŷ"))
-good, problems = explain.bce_row_problems(ys, y_hats, list(edited.index))
-valid = edited.loc[good].astype(float)
-y, y_hat = torch.tensor(valid["y"].to_numpy()), torch.tensor(valid["ŷ"].to_numpy())
+                            column_config={"y": text("y"), "ŷ": text("ŷ")})
+rows, problems = read_rows(edited)
+index = pd.Index(list(rows), name="row")
+y, y_hat = (torch.tensor([r[k] for r in rows.values()]) for k in (0, 1))  # float32, as torch
 columns, mean = explain.bce_terms(y_hat, y)
 with left:
     for problem in problems:
         st.warning(f"{problem} It is left out of the mean.", icon="✋")
 with right:
-    if len(valid):
-        table = pd.DataFrame(columns, index=valid.index)
-        st.dataframe(table, column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                           for c in table.columns})
-        st.metric(f"Mini-batch BCE: the mean of {len(valid)} rows", f"{mean:.4f}")
+    if rows:
+        st.dataframe(pd.DataFrame(columns, index=index).style.format(human))
+        st.metric(f"Mini-batch BCE: the mean of {len(rows)} rows", human(mean))
     else:
         st.info("No row to score yet: type y and ŷ in at least one row.")
     for i in explain.clamped_rows(y_hat, y):
-        st.info(f"Row {valid.index[i]}: ŷ = {y_hat[i].item():g} gives the true label "
-                f"probability 0, and log 0 = −∞. BCE clamps the log at −100, so this "
-                f"example costs exactly 100 instead of infinity.", icon="ℹ️")
+        p = y_hat[i] if y[i] == 1 else 1 - y_hat[i]  # the probability of the true label
+        st.info(f"Row {index[i]}: with ŷ = {quoted(edited.loc[index[i], 'ŷ'], 40)} the true "
+                f"label gets probability {human(p)} in float32, whose log is "
+                f"{human(p.log())}, below −100. BCE clamps the log at −100, so this example "
+                f"costs exactly 100, not {human(-p.log())}.", icon="ℹ️")
 
-curve_rows = list(zip(valid.index, columns["y"], columns["ŷ"], columns["loss"]))
+curve_rows = list(zip(index, columns["y"], columns["ŷ"], columns["loss"]))
 st.plotly_chart(bce_curves_figure(*explain.bce_curves(), curve_rows), key="bce_curves")
 st.caption("Sure and right costs almost nothing; sure and wrong costs without bound "
            "(until the −100 clamp).")

@@ -1,9 +1,12 @@
 """Tensor basics (C8): broadcasting three ways, a product with a transpose, no_grad."""
 
+import json
+
 import streamlit as st
 
 from lab import tensors
 from lab.source import source_of
+from ui.text import plain
 
 
 def show_tensor(name, t):
@@ -17,7 +20,7 @@ def show_outcome(outcome):
     """One line of PyTorch and what it gave: a tensor, or PyTorch's error message."""
     if outcome.error:
         st.markdown(f"`{outcome.code}`")
-        st.error(outcome.error, icon="⛔")
+        st.error(plain(outcome.error, limit=600), icon="⛔")  # PyTorch's words, not Markdown
     else:
         show_tensor(outcome.code, outcome.result)
 
@@ -29,8 +32,8 @@ def typed_tensor(label, default, key):
                               "with ; between rows, like 1; 2")
     try:
         return tensors.parse_tensor(text)
-    except ValueError as exc:
-        st.error(str(exc), icon="✋")
+    except ValueError as exc:  # it quotes what was typed: shown as text, never as Markdown
+        st.error(plain(exc, limit=600), icon="✋")
         return None
 
 
@@ -84,8 +87,11 @@ if M is not None and N is not None:
         st.info("`M.sub_(N)` writes the answer into M itself, so the answer must fit M exactly: "
                 "M's shape and M's dtype (e.g. integers cannot hold a float result).")
     else:
-        st.info("Here the answer has M's own shape and dtype, so `M.sub_(N)` can overwrite M "
-                "in place. Try N = [[1], [2]] to see it refuse.")
+        other = tensors.refused_in_place(M)
+        st.info(f"Here the answer has M's own shape and dtype, so `M.sub_(N)` can overwrite "
+                f"M in place. Try N = `{json.dumps(other.tolist())}` to see it refuse: the "
+                f"answer would have shape `{list((M - other).shape)}`, which M, "
+                f"`{list(M.shape)}`, cannot hold.")
 
 # -- 2. matrix product ------------------------------------------------------------
 st.header("2 · A matrix product with a transpose")
