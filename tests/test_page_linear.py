@@ -15,7 +15,7 @@ from lab.numbers import human
 from lab.train import EpochEnd, Run, train
 from tests.pages import chart_data, errors, set_widget
 from tests.pages import open_page as _open
-from ui.figures import MAX_DRAWN
+from ui.figures import MAX_DRAWN, SHORT_LABEL
 
 FIT = "The fitted line and the prediction"
 LANDSCAPE_W = "Loss against w (b held at its current value)"
@@ -194,7 +194,7 @@ def check_drawn_whole(at):
         spec = json.loads(chart.proto.spec, parse_constant=refuse)
         charts[spec["title"]] = spec
         if spec["title"] in (FIT, LANDSCAPE_W, LANDSCAPE_WB, LOSS):
-            assert spec["config"]["axis"]["format"] == "~g", spec["title"]
+            assert spec["config"]["axis"]["labelExpr"] == SHORT_LABEL, spec["title"]
             for d in chart.proto.datasets:
                 data = pa.ipc.open_stream(d.data.data).read_all().to_pandas()
                 numbers = data.select_dtypes("number")

@@ -3,6 +3,8 @@
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
+
+from lab.numbers import human
 from tests.pages import APP, chart_data, set_widget
 from tests.pages import open_page as _open
 from ui.figures import MAX_DRAWN
@@ -264,4 +266,4 @@ def test_the_details_are_redrawn_less_often_while_training(monkeypatch, detail_s
     params = next(d.value for d in at.dataframe if "b" in d.value.columns and "" in d.value.columns)
     impl = next(iter(panel(at).run.models))
     final = panel(at).run.params(impl)["bias"].item()
-    assert params.set_index("").loc[impl, "b"] == pytest.approx(final, abs=1e-6)
+    assert params.set_index("").loc[impl, "b"] == human(final)  # shown as lab.numbers does

@@ -17,11 +17,15 @@ MAX_DRAWN = 400
 HEIGHT = 360
 SPLIT_COLORS = {"domain": ["train", "test"], "range": ["#1f77b4", "#ff7f0e"]}
 CLASS_COLORS = ["#d62728", "#2ca02c"]  # class 0 red, class 1 green
+# Tick labels of huge or tiny values in e-notation ("-2.2e+33", not "−2,200,000,00…" cut
+# off); ordinary ones as Vega-Lite writes them (a "format" would set every tick's precision).
+SHORT_LABEL = ("abs(datum.value) >= 1e5 || (datum.value != 0 && abs(datum.value) < 1e-4)"
+               " ? format(datum.value, '.2~e') : datum.label")
 CONFIG = {
     # No ARIA attributes on every SVG mark: the browser's biggest cost at each live redraw
     "aria": False,
     "axis": {"labelFontSize": 15, "titleFontSize": 17, "grid": True,
-             "format": "~g"},  # -2.2e+33, not "−2,200,000,000,…" cut off
+             "labelExpr": SHORT_LABEL},
     "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "bottom"},
     "title": {"fontSize": 19, "anchor": "start"},
 }

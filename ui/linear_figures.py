@@ -16,7 +16,6 @@ from ui.figures import HEAT_OVERLAP, _spec, heat_map, snapped
 
 X_MAX, Y_RANGE = 5.0, [-1.0, 11.0]  # fixed axes: the line moves, the frame does not
 LINE, PATH, NOW = "#1f77b4", "#ff7f0e", "#d62728"
-AXIS_FORMAT = "~g"  # d3's format: 0.5, 2000, -6e+9 (the default writes -6,000,000,000)
 
 
 def fit_line(w, b, X, y, x_new):
@@ -173,10 +172,8 @@ def log_loss_axis(spec):
 
 
 def drawable(spec):
-    """The spec with short tick labels, and without the rows of its data that hold an inf
-    or a nan (a diverged epoch's loss can overflow float32)."""
-    axis = {**spec["config"]["axis"], "format": AXIS_FORMAT}
-    spec["config"] = {**spec["config"], "axis": axis}  # a copy: the shared CONFIG stays
+    """The spec without the rows of its data that hold an inf or a nan (a diverged epoch's
+    loss can overflow float32). Short tick labels come with figures.CONFIG."""
     spec["datasets"] = {name: _finite_rows(frame) for name, frame in spec["datasets"].items()}
     return spec
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from lab.numbers import human
 from lab.export import export_script, metrics_csv, save_params
-from ui.figures import epoch_axis
+from ui.figures import SHORT_LABEL, epoch_axis
 from ui.live import chart
+from ui.text import numbers_as_text
 
 MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
 
@@ -53,7 +53,7 @@ def show(page):
     labels = {r.label: r for r in records}
     table = pd.DataFrame([_summary(r) for r in records]).dropna(axis="columns", how="all")
     numbers = [c for c in table.columns if c not in ("run", "epochs")]
-    st.dataframe(table.style.format(human, subset=numbers, na_rep="—"), hide_index=True)
+    st.dataframe(numbers_as_text(table, numbers), hide_index=True)
     chosen = st.multiselect("Overlay the curves of", list(labels), default=list(labels)[-2:],
                             key=f"{page}.overlay.{records[-1].id}")  # a new run: new defaults
     if chosen:
@@ -100,7 +100,7 @@ def overlay_spec(records):
                        "strokeDash": {"field": "split", "type": "nominal", "title": None,
                                       "scale": {"domain": ["train", "test"],
                                                 "range": [[1, 0], [6, 4]]}}}}],
-        "config": {"axis": {"labelFontSize": 15, "titleFontSize": 17},
+        "config": {"axis": {"labelFontSize": 15, "titleFontSize": 17, "labelExpr": SHORT_LABEL},
                    "legend": {"labelFontSize": 14}, "title": {"fontSize": 19, "anchor": "start"}},
     }
 

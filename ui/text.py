@@ -7,6 +7,8 @@ an image, a formula or a heading inside the lab's own words: `plain` escapes it.
 """
 import re
 
+from lab.numbers import human
+
 MAX_CHARS = 80  # a name longer than this is cut in messages: it is data, not a paragraph
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-!|$~=:\"'^&])")
@@ -52,3 +54,15 @@ def short_labels(names, limit=LABEL_CHARS):
     if len(set(labels)) < len(labels):
         labels = [f"{i}: {label}" for i, label in enumerate(labels)]
     return labels
+
+
+def numbers_as_text(frame, columns=None, digits=4):
+    """A table's number columns as text in lab.numbers.human's format ("—" for none).
+
+    Text, not a Styler: the browser's grid marks a float past 2**53 (a diverged run's
+    1.9e+16) as an error and shows all its digits, whatever the Styler says.
+    """
+    frame = frame.copy()
+    for c in frame.columns if columns is None else columns:
+        frame[c] = [("—" if v is None or v != v else human(v, digits)) for v in frame[c]]
+    return frame

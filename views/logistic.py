@@ -7,16 +7,21 @@ from lab.explain import bce_table
 from lab.landscape import bce_surface, loss_along_line
 from lab.functions import BinaryCrossEntropy, bce, sigmoid
 from lab.logistic import LogisticManual, LogisticNN
+from lab.numbers import human
 from lab.train import Run, train
 from ui import figures, owndata, runs, stepthrough
 from ui.controls import FULL_BATCH, available, run_settings, show_source
 from ui.live import Panel, chart
+from ui.text import numbers_as_text
 
 DATASETS = available(["hours", "iris", "synthetic", "breast-cancer",
                       "mnist-0v1", "fashion-mnist-tshirt-v-trouser"]) + [owndata.CHOICE]
 DEFAULTS = RunConfig(model="logistic", dataset="hours", lr=0.01, batch_size=FULL_BATCH,
                      num_epochs=1000, reduction="sum")  # C1 as in the slides
 TABLE_ROWS = 8
+# room for "-100.0000" (the clamped log): an auto-sized column cut off its minus sign
+TABLE_COLUMNS = {name: st.column_config.Column(width="medium")
+                 for name in ("y·log ŷ", "(1−y)·log(1−ŷ)", "loss")}
 
 st.title("Logistic regression")
 st.markdown(
@@ -43,12 +48,12 @@ left, right = st.columns(2)
 loss_box, acc_box = left.empty(), left.empty()
 fit_box, boundary_box = right.empty(), right.empty()
 st.subheader("BCE, worked through for the current batch")
-formula, table = st.columns([2, 3])
+formula, note = st.columns([2, 3], vertical_alignment="center")
 formula.latex(r"\ell_n=-\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
-formula.markdown("Each log is clamped at −100, as `nn.BCELoss` does, so ŷ = 0 or 1 costs "
-                 "100 instead of infinity. The batch loss is the **mean** of ℓₙ "
-                 "(or the **sum**, the slides' `size_average=False`).")
-table_box, mean_box = table.empty(), table.empty()
+note.markdown("Each log is clamped at −100, as `nn.BCELoss` does, so ŷ = 0 or 1 costs "
+              "100 instead of infinity. The batch loss is the **mean** of ℓₙ "
+              "(or the **sum**, the slides' `size_average=False`).")
+table_box, mean_box = st.empty(), st.empty()  # the table at full width: every column shows
 st.subheader("Parameters")
 params_box, gap_box, note_box = st.empty(), st.empty(), st.empty()
 st.subheader("Loss landscape")
@@ -81,7 +86,9 @@ def first_model(run):
 def draw_details(run, step):
     model = first_model(run)
     draw_table(run, model, step)
-    params_box.dataframe(params_frame(run), hide_index=True)
+    frame = params_frame(run)
+    params_box.dataframe(numbers_as_text(frame, [c for c in frame if c not in ("", "…")]),
+                         hide_index=True)
     if run.max_param_gap is not None:  # both twins in lockstep: how far apart they are
         gap_box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
                         f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
@@ -132,11 +139,12 @@ def draw_table(run, model, step):
         X, y = step.X, step.y
     names = data.feature_names if data.num_features <= 4 else []
     columns, mean = bce_table(model, X, y, names, max_rows=TABLE_ROWS)
-    table_box.dataframe(pd.DataFrame(columns).style.format("{:.4f}"), hide_index=True)
+    table_box.dataframe(numbers_as_text(pd.DataFrame(columns)), hide_index=True,
+                        column_config=TABLE_COLUMNS)
     size = len(y) if step is None else step.rows
     over = "the batch" if len(y) == size else f"the first {len(y)} rows of the batch of {size}"
     shown = f"the first {TABLE_ROWS} shown" if len(y) > TABLE_ROWS else "all shown"
-    mean_box.markdown(f"Mean over {over} ({shown}): **{mean:.4f}**, "
+    mean_box.markdown(f"Mean over {over} ({shown}): **{human(mean)}**, "
                       f"with the current parameters.")
 
 

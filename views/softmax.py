@@ -15,7 +15,7 @@ from ui import figures, owndata, runs, stepthrough
 from ui import softmax_figures as sf
 from ui.controls import available, run_settings, show_source
 from ui.live import STEP_ROWS_KEPT, Panel, chart
-from ui.text import plain, short_labels
+from ui.text import numbers_as_text, plain, short_labels
 
 DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"]) + [owndata.CHOICE]
 DEFAULTS = RunConfig(model="softmax", dataset="digits", lr=0.5, batch_size=32,
@@ -222,7 +222,7 @@ def worked_frame(names, rows, y):
                "−log p[y]": rows["loss"].tolist()}
     columns.update({f"z[{name}]": rows["logits"][:, j].tolist() for j, name in enumerate(names)})
     numbers = [c for c in columns if c.startswith(("z[", "p[", "−log"))]
-    return pd.DataFrame(columns).style.format("{:.4f}", subset=numbers)
+    return numbers_as_text(pd.DataFrame(columns), numbers)
 
 
 st.subheader("Why softmax subtracts the largest logit first")
