@@ -144,11 +144,12 @@ def stratified_split(y, test_fraction, seed):
 
 def standardized(data):
     """The same data with each feature z-scored by the training split's mean and std."""
-    X_train = data.features(data.X_train)
+    X_train = data.features(data.X_train).double()  # float32 sums overflow past ~1e19
     mean = X_train.mean(dim=0)
     std = X_train.std(dim=0)
     std = torch.where(std > 0, std, torch.ones_like(std))  # constant columns stay as they are
-    scale = lambda X: None if X is None else (data.features(X) - mean) / std  # noqa: E731
+    scale = lambda X: (None if X is None  # noqa: E731
+                       else ((data.features(X).double() - mean) / std).float())
     return replace(data, X_train=scale(data.X_train), X_test=scale(data.X_test),
                    true_params=None)
 

@@ -5,7 +5,10 @@ y_train, X_test, y_test (None without a test split) exactly as lab.datasets
 does, with nothing imported from the lab. Where the lab's own function can
 be shown as it is (the seeded split, the CSV label order), its source is
 copied with inspect, so the script cannot drift from the code that runs.
+What a user named (a file, its columns, its classes) is written as a Python
+literal by repr or pprint, never into code, a comment or a docstring.
 """
+import pprint
 from pathlib import Path
 from string import Template
 from textwrap import dedent
@@ -13,6 +16,7 @@ from textwrap import dedent
 import torch
 
 from lab import csvdata, datasets
+from lab.datasets import shortened
 from lab.source import source_of
 
 SKLEARN = {  # name → (loader, rows, label dtype, test fraction, scaling, what it is)
@@ -39,6 +43,14 @@ def fill(text, **names):
     return Template(dedent(text).strip("\n")).substitute(names)
 
 
+def literal(name, value, width=88):
+    """`name = value`, the value written by pprint: a Python literal whatever its strings
+    hold (quotes, line breaks, control characters are escaped), in lines of ~`width`."""
+    prefix = f"{name} = "
+    text = pprint.pformat(value, width=width - len(prefix), compact=True)
+    return prefix + text.replace("\n", "\n" + " " * len(prefix))  # line breaks between items
+
+
 def prepare(name, label=None):
     """(imports, code) loading the named dataset; csv:PATH reads that file."""
     if name in TINY:
@@ -51,7 +63,7 @@ def prepare(name, label=None):
         return vision(name)
     if name.startswith("csv:"):
         return from_csv(name[len("csv:"):], label)
-    raise ValueError(f"cannot export the dataset {name!r}")
+    raise ValueError(f"cannot export the dataset {shortened(name)!r}")
 
 
 def embedded(data):
@@ -59,15 +71,16 @@ def embedded(data):
     browser session, so the script carries its data (already standardized if the run was)."""
     dtype = "torch.int64" if data.y_train.dtype == torch.int64 else "torch.float32"
     return [], fill("""
-        # $description
         # The rows as the lab split them (80/20 per class with the run's seed), features
-        # as the run used them. Classes: $classes.
+        # as the run used them: column k is FEATURE_NAMES[k], class c is CLASS_NAMES[c].
+        $feature_names
+        $class_names
         X_train = torch.tensor($X_train)
         y_train = torch.tensor($y_train, dtype=$dtype)
         X_test = torch.tensor($X_test)
         y_test = torch.tensor($y_test, dtype=$dtype)
-        """, description=data.description, classes=", ".join(
-            f"{i} = {name}" for i, name in enumerate(data.class_names)),
+        """, feature_names=literal("FEATURE_NAMES", list(data.feature_names)),
+        class_names=literal("CLASS_NAMES", list(data.class_names)),
         X_train=data.X_train.tolist(), y_train=data.y_train.tolist(),
         X_test=data.X_test.tolist(), y_test=data.y_test.tolist(), dtype=dtype)
 
@@ -174,7 +187,10 @@ def from_csv(path, label):
         $delimiter
 
 
-        $order
+        $class_key
+
+
+        $classes_of
 
 
         with open(CSV_PATH, encoding="utf-8-sig", newline="") as f:
@@ -186,17 +202,16 @@ def from_csv(path, label):
         j = header.index(LABEL) if LABEL else len(header) - 1
         X = torch.tensor([[float(c) for k, c in enumerate(cells) if k != j] for cells in rows],
                          dtype=torch.float32)
-        labels = [cells[j].strip() for cells in rows]
-        class_names = class_order(labels)
+        class_names, classes = classes_of([cells[j].strip() for cells in rows])
         binary = len(class_names) == 2                     # 0.0/1.0 labels, else class numbers
-        y = torch.tensor([class_names.index(v) for v in labels],
-                         dtype=torch.float32 if binary else torch.int64)
+        y = torch.tensor(classes, dtype=torch.float32 if binary else torch.int64)
         train, test = stratified_split(y, $fraction, SEED)
         X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
         ''', path=repr(str(Path(path).expanduser().resolve())), label=repr(label),
                 split=source_of(datasets.stratified_split).strip(),
                 delimiter=source_of(csvdata.delimiter_of).strip(),
-                order=source_of(csvdata.class_order).strip(),
+                class_key=source_of(csvdata.class_key).strip(),
+                classes_of=source_of(csvdata.classes_of).strip(),
                 fraction=csvdata.TEST_FRACTION)
     return ["import csv"], code
 

@@ -89,20 +89,28 @@ def _def(name, doc, expression, args="X"):
     return f'def {name}({args}):\n    """{doc}"""\n    return {expression}'
 
 
-def loss_and_optimizer(config, impl):
-    """Step 3: the loss (hand-written or the library's) and SGD; loss_of(X, y, reduction)."""
+def loss_and_optimizer(config, impl, changes_lr=False):
+    """Step 3: the loss (hand-written or the library's) and SGD; loss_of(X, y, reduction).
+
+    changes_lr: the run changed its lr, so lr_at(update) reads it from LR_SCHEDULE.
+    """
     family = config.model
     _, _, _, call = SHAPES[family]
     hand, module, functional = LOSSES[family]
+    what = "The batch loss: the mean or the sum over its examples."
+    lr_at = _def("lr_at", "The lr of update number `update` (from 0), as in the run.",
+                 "[lr for start, lr in LR_SCHEDULE if start <= update][-1]", "update")
+    lr_at = lr_at + "\n\n\n" if changes_lr else ""
     if impl == "manual":
         code = _sources(HAND_WRITTEN_LOSS[family]) + "\n\n\n"
         code += "# the optimizer: plain SGD, w ← w − lr·∂L/∂w, in the training cycle\n\n\n"
-        return code + _def("loss_of", "The batch loss: the mean or the sum over its examples.",
-                           f"{hand}({call}(X), y, reduction)", "X, y, reduction")
-    code = (f"criterion = {module}(reduction=REDUCTION)\n"
-            f"optimizer = torch.optim.SGD(model.parameters(), lr=LR)\n\n\n")
-    return code + _def("loss_of", "The batch loss: the mean or the sum over its examples.",
-                       f"{functional}({call}(X), y, reduction=reduction)", "X, y, reduction")
+        return code + lr_at + _def("loss_of", what, f"{hand}({call}(X), y, reduction)",
+                                   "X, y, reduction")
+    code = lr_at + (f"criterion = {module}(reduction=REDUCTION)\n"
+                    f"optimizer = torch.optim.SGD(model.parameters(), "
+                    f"lr={'lr_at(0)' if changes_lr else 'LR'})\n\n\n")
+    return code + _def("loss_of", what, f"{functional}({call}(X), y, reduction=reduction)",
+                       "X, y, reduction")
 
 
 def evaluate(config):
@@ -150,26 +158,19 @@ def _f_string(fields, width=64):
     return "\n          ".join(f'f"{part}"' for part in parts)
 
 
-def training(config, impl):
-    """Step 4: lab.train's loop: a seeded randperm per epoch, one train_step per batch."""
-    w, _, out, call = SHAPES[config.model]
-    hand, _, _ = LOSSES[config.model]
-    if impl == "manual":
-        step = _commented([
-            (f"{out} = {call}(X)", "1. forward"),
-            (f"loss = {hand}({out}, y, REDUCTION)", "2. loss"),
-            ("loss.backward()", "3. backward: autograd fills .grad"),
-            ("with torch.no_grad():", "4. update, outside the graph"),
-            (f"    {w} -= LR * {w}.grad", ""),
-            ("    b -= LR * b.grad", ""),
-            (f"    {w}.grad.zero_()", "grads add up unless zeroed"),
-            ("    b.grad.zero_()", "")])
-    else:
-        step = _commented([
-            (f"{out} = {call}(X)", "1. forward"), ("loss = criterion(" + out + ", y)", "2. loss"),
-            ("optimizer.zero_grad()", ""), ("loss.backward()", "3. backward"),
-            ("optimizer.step()", "4. update")])
-    return fill("""
+def training(config, impl, changes_lr=False):
+    """Step 4: lab.train's loop: a seeded randperm per epoch, one train_step per batch.
+
+    changes_lr: each update takes its lr from lr_at(update), where the run changed it.
+    """
+    step = _update(config.model, impl, "lr" if changes_lr else "LR")
+    counter = ""
+    if changes_lr:
+        counter = "update = 0  # updates done: LR_SCHEDULE says when the lr changes\n"
+        set_lr = ("lr = lr_at(update)" if impl == "manual"
+                  else 'optimizer.param_groups[0]["lr"] = lr_at(update)')
+        step = f"{set_lr}  # as the run's lr was then\n{step}\nupdate += 1"
+    return counter + fill("""
         rng = torch.Generator().manual_seed(SEED)  # the batch order, drawn as the lab draws it
         n = len(y_train)
         for epoch in range(1, NUM_EPOCHS + 1):
@@ -182,8 +183,29 @@ def training(config, impl):
                 y = y_train if idx is None else y_train[idx]
         $step
                 if not math.isfinite(loss.item()):
-                    raise SystemExit(f"epoch {epoch}: the loss became {loss.item()}; lower LR")
+                    raise SystemExit(f"epoch {epoch}: the loss became {loss.item()}; "
+                                     f"lower the learning rate")
             report(epoch)""", step=_indent(step, 8))
+
+
+def _update(family, impl, lr):
+    """One batch's forward, loss, backward and update; `lr` names the learning rate."""
+    w, _, out, call = SHAPES[family]
+    hand, _, _ = LOSSES[family]
+    if impl == "manual":
+        return _commented([
+            (f"{out} = {call}(X)", "1. forward"),
+            (f"loss = {hand}({out}, y, REDUCTION)", "2. loss"),
+            ("loss.backward()", "3. backward: autograd fills .grad"),
+            ("with torch.no_grad():", "4. update, outside the graph"),
+            (f"    {w} -= {lr} * {w}.grad", ""),
+            (f"    b -= {lr} * b.grad", ""),
+            (f"    {w}.grad.zero_()", "grads add up unless zeroed"),
+            ("    b.grad.zero_()", "")])
+    return _commented([
+        (f"{out} = {call}(X)", "1. forward"), ("loss = criterion(" + out + ", y)", "2. loss"),
+        ("optimizer.zero_grad()", ""), ("loss.backward()", "3. backward"),
+        ("optimizer.step()", "4. update")])
 
 
 def _sources(objects):

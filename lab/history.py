@@ -60,8 +60,12 @@ class ParamPath:
         self.stride = 1
         self.points = []  # (update number, w, b)
 
+    def wants(self, step):
+        """Whether the point of update `step` would be kept (else it need not be made)."""
+        return step % self.stride == 0
+
     def append(self, step, w, b):
-        if step % self.stride == 0:
+        if self.wants(step):
             self.points.append((step, w, b))
         if len(self.points) > self.max_points:
             self.stride *= 2

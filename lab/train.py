@@ -153,18 +153,24 @@ def score(family, model, data, X, y):
     total, correct, pinned, n = 0.0, 0, 0, len(y)
     with torch.no_grad():
         for start in range(0, n, EVAL_CHUNK):
-            Xc = data.features(X[start:start + EVAL_CHUNK])
-            yc = y[start:start + EVAL_CHUNK]
-            z = model.logits(Xc)  # one forward pass for every number
-            if family.ceiling is None:
-                total += model.loss_of_logits(z, yc, reduction="sum").item()
-            else:
-                losses = model.loss_of_logits(z, yc, reduction="none")      # (n,)
-                total += losses.sum().item()
-                pinned += int((losses >= family.ceiling).sum())
-            if family.labels is not None:
-                correct += int((family.labels(z) == yc).sum())
-    return total / n, (None if family.labels is None else correct / n), pinned
+            Xc, yc = (X, y) if n <= EVAL_CHUNK else (X[start:start + EVAL_CHUNK],
+                                                     y[start:start + EVAL_CHUNK])
+            chunk = _chunk_sums(family, model, data.features(Xc), yc)
+            total, correct, pinned = total + chunk[0], correct + chunk[1], pinned + chunk[2]
+    return total / n, (None if family.labels is None else correct / n), int(pinned)
+
+
+def _chunk_sums(family, model, X, y):
+    """[summed loss, right answers, examples at the ceiling] of one chunk, read at once."""
+    z = model.logits(X)  # one forward pass for every number
+    if family.ceiling is None:
+        losses = model.loss_of_logits(z, y, reduction="sum")
+        pinned = losses.new_zeros(())
+    else:
+        losses = model.loss_of_logits(z, y, reduction="none")              # (n,)
+        pinned = (losses >= family.ceiling).sum()
+    right = (family.labels(z) == y).sum() if family.labels else pinned.new_zeros(())
+    return torch.stack([losses.sum().double(), right.double(), pinned.double()]).tolist()
 
 
 def train(run, num_epochs):
@@ -229,7 +235,7 @@ def _step(run, idx, num_batches):
         return run.diverged
     run.batch += 1
     run.updates += 1
-    if run.path:
+    if run.path and run.path.wants(run.updates):
         run.path.append(run.updates, *_flat(next(iter(run.models.values()))))
     gap = run.param_gap()
     if gap is not None:

@@ -13,7 +13,7 @@ from torch import nn
 from lab.config import RunConfig
 from lab.datasets import load
 from lab.export import export_script, metrics_csv, save_params
-from lab.train import EpochEnd, Run, train
+from lab.train import EpochEnd, Run, train, train_one_batch
 from tests.test_csvdata import write_csv
 from tests.test_vision import write_idx
 
@@ -198,3 +198,45 @@ def test_an_uploaded_csv_run_carries_its_rows(tmp_path, model, classes, standard
     (tmp_path / "upload.csv").unlink()  # the script must not need it
     assert "csv" not in imported_modules(script)
     assert_same_numbers(lab_numbers(config, data), script_numbers(script, tmp_path))
+
+
+def trained_with_lr_changes(config):
+    """A run whose lr changed between Trains and mid-epoch, as the page changes it."""
+    data = load(config.dataset, seed=config.seed, standardize=config.standardize)
+    run = Run(config, data)
+    for _ in train(run, 2):                       # Train: 2 epochs
+        pass
+    run.set_lr(config.lr * 5)                     # the slider moved, then Step ×2
+    for _ in range(2):
+        train_one_batch(run)
+    run.set_lr(config.lr / 2)                     # moved again mid-epoch, then Train
+    for _ in train(run, run.epoch + 3):           # "that many more": to epoch 5
+        pass
+    return run
+
+
+@pytest.mark.parametrize("config", [
+    RunConfig(model="logistic", dataset="iris", impl="manual", lr=0.01, batch_size=16,
+              num_epochs=2),
+    RunConfig(model="softmax", dataset="iris3", impl="nn", lr=0.05, batch_size=16,
+              num_epochs=2, standardize=True),
+    RunConfig(model="linear", dataset="hours-points", impl="both", lr=0.01, batch_size=1,
+              num_epochs=2),
+], ids=lambda c: f"{c.model}-{c.impl}")
+def test_a_run_whose_lr_changed_is_replayed_update_by_update(config, tmp_path):
+    run = trained_with_lr_changes(config)
+    assert [lr for _, lr in run.schedule] == [config.lr, config.lr * 5, config.lr / 2]
+    impl = "manual" if config.impl == "both" else config.impl
+    epochs, cols = run.history.series(impl)
+    expected = list(zip(cols["train_loss"], cols["test_loss"], cols["train_acc"]))
+    assert epochs == [1, 2, 3, 4, 5] and run.config.num_epochs == 2
+    script = export_script(run.config.with_(num_epochs=run.epoch), schedule=run.schedule)
+    assert "LR_SCHEDULE = [(0, " in script
+    assert_same_numbers(expected, script_numbers(script, tmp_path))
+
+
+def test_one_learning_rate_is_a_plain_lr_setting():
+    config = RunConfig(model="logistic", dataset="iris", impl="nn", lr=0.5)
+    script = export_script(config, schedule=[(0, 0.25)])   # the schedule's lr counts
+    assert "\nLR = 0.25\n" in script and "LR_SCHEDULE" not in script
+    assert export_script(config, schedule=[(0, 0.5)]) == export_script(config)

@@ -122,10 +122,14 @@ def _downloads(box, record):
                          on_click="ignore")
     c[2].download_button("Script (.py)", _script(run), f"{stem}.py", "text/x-python",
                          key=f"{record.page}.dl_py", on_click="ignore")
+    if run.batch:  # stopped inside an epoch: the script replays whole epochs only
+        box.caption(f"The script replays the {run.epoch} whole epochs; the {run.batch} "
+                    f"update(s) of the unfinished epoch {run.epoch + 1} are not in it.")
 
 
 def _script(run):
-    """The standalone script (made when the button is pressed)."""
-    if run.config.dataset.startswith("csv:"):  # an upload: no file to point at, so the
-        return lambda: export_script(run.config, data=run.data)  # script carries its rows
-    return lambda: export_script(run.config)
+    """The standalone script (made when the button is pressed): the epochs the run
+    trained, its learning rates as they changed, an upload's rows."""
+    data = run.data if run.config.dataset.startswith("csv:") else None  # no file to point at
+    return lambda: export_script(run.config.with_(num_epochs=run.epoch), data=data,
+                                 schedule=run.schedule)
