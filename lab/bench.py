@@ -23,6 +23,7 @@ import time
 import torch
 from torch import nn
 
+from lab.bench_loops import bench_loops
 from lab.config import RunConfig
 from lab.datasets import Dataset
 from lab.train import Run, train
@@ -123,12 +124,17 @@ def add_arguments(p):
     p.add_argument("--repeats", type=int, default=3, help="epochs timed per way (median)")
     p.add_argument("--wall", action="store_true", help="wall-clock instead of CPU seconds")
     p.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    p.add_argument("--softmax-only", action="store_true",
+                   help="skip the small runs (C1-notes, C3) timed against the course's loops")
 
 
 def run(args):
     if args.samples < BATCH_SIZE or args.repeats < 1:
         raise ValueError(f"need --samples ≥ {BATCH_SIZE} and --repeats ≥ 1")
     result = bench(args.samples, args.repeats, wall=args.wall)
+    if not args.softmax_only:
+        clock = time.perf_counter if args.wall else time.process_time
+        result["loops"] = bench_loops(args.repeats, clock)
     print(json.dumps(result) if args.json else table(result, args))
     return 0
 
@@ -144,4 +150,13 @@ def table(result, args):
         f"  lab, manual twin                      {r['manual_epoch_s']:8.3f} s",
         f"  speedup (course / nn)                 {r['speedup']:8.1f} ×",
         f"  manual / nn                           {r['manual_over_nn']:8.2f}",
-    ])
+    ] + loops_table(r.get("loops", {})))
+
+
+def loops_table(loops):
+    lines = ["small runs, whole: the course's loop vs the lab's (lab.train), seconds"] if loops else []
+    for name, r in loops.items():
+        lines.append(f"  {name:<9} course {r['course_s']:7.3f}   nn {r['nn_s']:7.3f} "
+                     f"({r['nn_over_course']:.2f} ×)   manual {r['manual_s']:7.3f} "
+                     f"({r['manual_over_course']:.2f} ×)")
+    return lines

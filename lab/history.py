@@ -25,7 +25,7 @@ class History:
             return
         self.epochs.append(end.epoch)
         for impl, m in end.metrics.items():
-            cols = self.rows.setdefault(impl, {c: [] for c in COLUMNS})
+            cols = self.rows.get(impl) or self.rows.setdefault(impl, {c: [] for c in COLUMNS})
             for c in COLUMNS:
                 cols[c].append(getattr(m, c))
         if len(self.epochs) > self.max_points:

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from lab import bench
+from lab.bench_loops import bench_loops
 from lab.cli import main
 
 KEYS = {"seed_pipeline_epoch_s", "nn_epoch_s", "manual_epoch_s", "speedup", "manual_over_nn"}
@@ -30,13 +31,21 @@ def test_lab_epochs_are_timed_one_by_one():
 
 
 def test_cli_prints_one_json_object(capsys):
-    assert main(["bench", "--samples", "600", "--repeats", "1", "--json"]) == 0
+    assert main(["bench", "--samples", "600", "--repeats", "1", "--json", "--softmax-only"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and set(json.loads(out[0])) == KEYS
 
 
 def test_cli_table_and_bad_arguments(capsys):
-    assert main(["bench", "--samples", "600", "--repeats", "1", "--wall"]) == 0
+    assert main(["bench", "--samples", "600", "--repeats", "1", "--wall", "--softmax-only"]) == 0
     assert "speedup" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="--samples"):
         main(["bench", "--samples", "10"])
+
+
+def test_the_small_runs_are_timed_against_the_course_loops():
+    loops = bench_loops(repeats=1)
+    assert set(loops) == {"C1-notes", "C3-nn"}
+    for figures in loops.values():
+        assert all(figures[k] > 0 for k in ("course_s", "nn_s", "manual_s"))
+        assert figures["nn_over_course"] == round(figures["nn_s"] / figures["course_s"], 2)
