@@ -19,7 +19,7 @@ from lab.config import RunConfig
 from lab.datasets import load
 from lab.train import Run, train
 
-C1 = RunConfig(dataset="hours", impl="nn", lr=0.01, batch_size=3, num_epochs=10_000,
+C1 = RunConfig(dataset="hours", impl="nn", lr=0.01, batch_size=1 << 20, num_epochs=10_000,
                reduction="mean")
 C3 = RunConfig(dataset="synthetic", impl="nn", lr=0.1, batch_size=64, num_epochs=100, seed=1)
 

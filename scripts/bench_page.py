@@ -1,0 +1,74 @@
+"""Training on the page against training headless: what the page adds, as a ratio.
+
+    .venv/bin/python scripts/bench_page.py [--repeats 3]
+
+For C1-notes, C3 (nn) and C4 on the bundled digits, each run three ways in turn (so a
+busy spell on a shared box hits all alike), in CPU seconds of this process:
+  headless  lab.train over the run, as `python -m lab train` does;
+  page      the real page in Streamlit's AppTest: the Train click's script run, which
+            trains and redraws live (every REDRAW_SECONDS) — no browser, so this is the
+            server's share of a live run;
+  course    the course's own loop (C1 and C3; see lab/bench_loops.py).
+Prints a table and the ratios page / headless and page / course.
+"""
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from lab.bench_loops import C1, C3, course_c1, course_c3, lab_loop  # noqa: E402
+from lab.config import RunConfig  # noqa: E402
+from lab.urlstate import all_params  # noqa: E402
+
+C4 = RunConfig(model="softmax", dataset="digits", impl="manual", lr=0.1, batch_size=256,
+               num_epochs=100)
+CASES = {"C1-notes": (C1, "logistic", course_c1), "C3-nn": (C3, "logistic", course_c3),
+         "C4-digits": (C4, "softmax", None)}
+
+
+def page_seconds(config, page, clock=time.process_time):
+    """CPU seconds of the Train click's script run on the real page (AppTest)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.run()
+    at.query_params.update(all_params(config))
+    at.switch_page(f"views/{page}.py").run()
+    start = clock()
+    at.button(key=f"{page}.train").click().run()
+    seconds = clock() - start
+    run = at.session_state[f"{page}.panel"].run
+    assert run.epoch == config.num_epochs and not at.exception, "the page did not train"
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    print(f"median of {args.repeats}, CPU seconds")
+    print(f"{'run':<10} {'course':>8} {'headless':>9} {'page':>8} {'page/headless':>14} "
+          f"{'page/course':>12}")
+    for name, (config, page, course) in CASES.items():
+        times = {"course": [], "headless": [], "page": []}
+        page_seconds(config.with_(num_epochs=2), page)  # warm: imports, caches
+        for _ in range(args.repeats):
+            if course:
+                times["course"].append(course(config.num_epochs))
+            times["headless"].append(lab_loop(config))
+            times["page"].append(page_seconds(config, page))
+        med = {k: statistics.median(v) if v else None for k, v in times.items()}
+        c = f"{med['course']:8.3f}" if med["course"] else f"{'—':>8}"
+        pc = f"{med['page'] / med['course']:12.2f}" if med["course"] else f"{'—':>12}"
+        print(f"{name:<10} {c} {med['headless']:9.3f} {med['page']:8.3f} "
+              f"{med['page'] / med['headless']:14.2f} {pc}")
+
+
+if __name__ == "__main__":
+    main()
