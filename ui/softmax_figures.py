@@ -75,9 +75,10 @@ def confusion(matrix, class_names, title):
                          columns=["true", "predicted", "count", "dark"])
     x = {"field": "predicted", "type": "ordinal", "sort": list(class_names),
          "title": "predicted class",
-         "axis": {"labelAngle": _angle(class_names), "orient": "top", "labelOverlap": False}}
+         "axis": {"labelAngle": _angle(class_names), "orient": "top", "labelOverlap": False,
+                  "labelLimit": 0}}  # names come cut to LABEL_CHARS, told apart
     y = {"field": "true", "type": "ordinal", "sort": list(class_names), "title": "true class",
-         "axis": {"labelOverlap": False}}
+         "axis": {"labelOverlap": False, "labelLimit": 0}}
     layers = [
         {"mark": {"type": "rect", "stroke": "white"},
          "encoding": {"x": x, "y": y, "color": {"field": "count", "type": "quantitative",
@@ -100,7 +101,7 @@ def probability_bars(probs, y, class_names, title):
                          "which": ["true class" if c == truth else "other"
                                    for c in class_names]})
     y_axis = {"field": "class", "type": "ordinal", "sort": list(class_names), "title": None,
-              "axis": {"labelOverlap": False, "labelFontSize": 13}}
+              "axis": {"labelOverlap": False, "labelFontSize": 13, "labelLimit": 0}}
     p = {"field": "p", "type": "quantitative"}
     layers = [
         {"mark": {"type": "bar"},
@@ -129,7 +130,8 @@ def weights_heatmap(W, feature_names, class_names):
                          columns=["class", "feature", "weight", "dark"])
     x = {"field": "feature", "type": "ordinal", "sort": list(feature_names), "title": None,
          "axis": {"labelAngle": 0, "orient": "top"}}
-    y = {"field": "class", "type": "ordinal", "sort": list(class_names), "title": None}
+    y = {"field": "class", "type": "ordinal", "sort": list(class_names), "title": None,
+         "axis": {"labelLimit": 0}}
     layers = [
         {"mark": {"type": "rect", "stroke": "white"},
          "encoding": {"x": x, "y": y, "color": {

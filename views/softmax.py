@@ -60,7 +60,8 @@ if data is None:  # the page has said why
         st.button("Use the bundled digits instead", key="softmax.use_digits",
                   on_click=use_digits)
     st.stop()
-st.caption(" ".join([plain(data.description, limit=400), NOTES.get(config.dataset, "")]))
+if not config.dataset.startswith("csv:"):  # an upload has its caption above already
+    st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
 
 panel = Panel("softmax", config, data)
 panel.explain_steps = True  # each Step is shown below in the course's four stages
