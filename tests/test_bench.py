@@ -48,4 +48,5 @@ def test_the_small_runs_are_timed_against_the_course_loops():
     assert set(loops) == {"C1-notes", "C3-nn"}
     for figures in loops.values():
         assert all(figures[k] > 0 for k in ("course_s", "nn_s", "manual_s"))
-        assert figures["nn_over_course"] == round(figures["nn_s"] / figures["course_s"], 2)
+        ratio = figures["nn_s"] / figures["course_s"]  # of the rounded seconds: ±0.01
+        assert abs(figures["nn_over_course"] - ratio) <= 0.011

@@ -61,7 +61,8 @@ class PanelState:
     message: tuple | None = None      # (kind, text): kind is info, warning or error
     last_step: Step | None = None     # the newest batch, for the worked tables
     explained: dict | None = None     # the last Step in four stages (lab.gradcheck)
-    start_pending: bool = False       # a train=1 link: start once the page has been drawn
+    start_pending: bool = False       # a train=1 link: start once the browser has drawn Stop
+    start_now: bool = False           # ...which it has: this run trains
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -82,14 +83,14 @@ class Panel:
         self._adopt_settings()
         s = self.state
         if st.session_state.pop(f"{page}.autostart", False):  # a link with train=1
-            # Not in this run: a fresh tab whose very first script run trains shows its
-            # widgets as grey placeholders until it ends, so Stop could not be pressed.
-            # show() draws the page and reruns it at once; that second run trains.
-            s.start_pending = True
-        elif s.start_pending:
-            s.start_pending = False
-            if not _untrained(s.run):  # a preset starts from its beginning
+            # Not in this run: the browser draws the page first (see _start_when_drawn).
+            # The preset's own fresh run is made now, so that is what this run draws:
+            # not the page's previous run, of other data ("Epoch 1000 of 500").
+            s.start_pending, s.start_now, s.running = True, False, False
+            if not _untrained(s.run):
                 self._new_run()
+        elif s.start_now:
+            s.start_now = False
             self._on_train()
 
     # -- run control --------------------------------------------------------
@@ -151,14 +152,21 @@ class Panel:
         self.state.explained = None
 
     def _on_stop(self):
-        self.state.running = False
+        self.state.running = self.state.start_pending = False
 
     def _on_step(self):
         self.state.step_requested, self.state.running = True, False
+        self.state.start_pending = False
 
     def _on_reset(self):
         s = self.state
         s.run, s.running, s.message, s.last_step, s.explained = None, False, None, None, None
+        s.start_pending = False
+
+    def _on_drawn(self):
+        """The browser has drawn a train=1 link's page: the next run trains."""
+        s = self.state
+        s.start_now, s.start_pending = s.start_pending, False
 
     def _fresh_run_if_needed(self):
         s = self.state
@@ -195,12 +203,28 @@ class Panel:
             epochs, done = self.config.num_epochs, s.run.epoch >= self.config.num_epochs
             s.target_epochs = s.run.epoch + epochs if done else epochs  # done: that many more
         self._draw()
-        if s.start_pending:  # a train=1 link's first run: drawn; the next run trains
-            # (A timed fragment did this before; its timer could fire during the training
-            # run, and one fresh tab in sixteen crashed blank: "Bad delta path index".)
-            st.rerun()
+        if s.start_pending:  # a train=1 link's first run: the browser says when to train
+            self._start_when_drawn()
         if s.running:
             self._train_live()
+
+    def _start_when_drawn(self):
+        """Have the browser rerun the page, and so train, once it has drawn Stop.
+
+        st.rerun() here started the training run before the browser had drawn this run.
+        The code of a page's buttons, settings, charts and tables is fetched the first
+        time a page shows them; until it arrives they are grey placeholders, and React
+        left them so while the training run's redraws kept coming: often to the end of
+        the run (issue 9). A timed fragment did this before; its timer kept firing during
+        the training run, and one fresh tab in sixteen crashed blank ("Bad delta path
+        index"). This answers once, and only for a train=1 link's first run.
+        Without a browser (AppTest) nobody would answer: rerun at once.
+        """
+        if not _has_browser():
+            self._on_drawn()
+            st.rerun()
+        _page_drawn(key=f"{self.page}.drawn", data={"page": self.page, "wait_ms": DRAWN_WAIT_MS},
+                    on_drawn_change=self._on_drawn, height=0)
 
     def _train_live(self):
         s = self.state
@@ -312,6 +336,43 @@ def status_line(state, num_epochs, changed=False):
     if run.epoch < num_epochs:
         return f"{epoch} of {num_epochs}{batch} · stopped"
     return f"{epoch}{batch} · stopped (Train: {num_epochs} more epochs)"
+
+
+DRAWN_WAIT_MS = 10_000  # a browser that never shows Stop gets its training anyway
+# Answers once the page's Stop is a real button (not the placeholder shown while its code
+# loads) and the browser is idle, or after DRAWN_WAIT_MS: the page's training may start.
+_page_drawn = st.components.v2.component("lab.page_drawn", js="""
+export default function ({ data, setTriggerValue }) {
+  const stop = `.st-key-${data.page}-stop button`, since = performance.now();
+  let timer, done = false;
+  const check = () => {
+    if (done) return;
+    if (!document.querySelector(stop) && performance.now() - since < data.wait_ms) {
+      timer = setTimeout(check, 100);
+      return;
+    }
+    done = true;
+    const answer = () => setTriggerValue("drawn", true);
+    window.requestIdleCallback ? requestIdleCallback(answer, { timeout: 1000 }) : setTimeout(answer);
+  };
+  check();
+  return () => { done = true; clearTimeout(timer); };
+}
+""")
+
+
+def _has_browser():
+    """Whether a browser is connected to this session (not so in AppTest). Streamlit 1.67
+    internals, guarded as in client_backlog: on another version, False (train at once)."""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        session_id = get_script_run_ctx().session_id
+        info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
+        return info is not None and info.client is not None
+    except Exception:  # noqa: BLE001 — no runtime, or internals that changed
+        return False
 
 
 def client_backlog():

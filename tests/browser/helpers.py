@@ -72,14 +72,19 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
 
 def status(page: Page) -> str:
     """The training panel's status line, e.g. "Epoch 3 of 20 · training…"."""
-    return page.get_by_text(re.compile(r"^Epoch \d+ of \d+")).first.inner_text()
+    return page.get_by_text(re.compile(r"^Epoch \d+.* · ")).first.inner_text()
+
+
+def done(epochs: int) -> str:
+    """The status of a run that trained all `epochs` and stopped: Train would add more."""
+    return rf"^Epoch {epochs} · stopped \(Train: \d+ more epochs\)"
 
 
 def wait_until_done(page: Page, epochs: int, timeout: float = 120) -> None:
     """Wait (seconds) until the status says all `epochs` are done and training stopped."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if re.match(rf"Epoch {epochs} of {epochs} · stopped", status(page)):
+        if re.match(done(epochs), status(page)):
             return
         time.sleep(0.3)
     raise AssertionError(f"training did not finish: {status(page)!r}")

@@ -24,7 +24,8 @@ import torch
 from lab.config import RunConfig
 from lab.datasets import load
 from lab.train import Run, train
-from tests.browser.helpers import REPO_ROOT, SCREENSHOT_DIR, error_elements, screenshot, wait_idle
+from tests.browser.helpers import (REPO_ROOT, SCREENSHOT_DIR, done, error_elements, screenshot,
+                                    wait_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +83,7 @@ SESSIONS = [  # every bundled set, every implementation, seeds and learning rate
 STATUS_JS = r"""() => {
   for (const el of document.querySelectorAll('[data-testid="stMarkdownContainer"]')) {
     const t = el.textContent.trim();
-    if (/^(Epoch \d+ of \d+|⏳)/.test(t)) return t;
+    if (/^(Epoch \d+|⏳)/.test(t)) return t;
   }
   return '';
 }"""
@@ -119,7 +120,7 @@ def status(page):
 
 
 def finished(text, epochs):
-    return re.match(rf"Epoch {epochs} of {epochs} · stopped", text) is not None
+    return re.match(done(epochs), text) is not None
 
 
 def shown_params(page):

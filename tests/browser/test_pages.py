@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import REPO_ROOT, error_elements, screenshot, status, wait_idle
+from tests.browser.helpers import REPO_ROOT, done, error_elements, screenshot, status, wait_idle
 from tests.browser.test_logistic import curve_points
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def test_a_shared_link_opens_with_its_settings_in_the_widgets(page, app_url):
 
 def test_reset_clears_a_finished_run(page, app_url):
     page.goto(f"{app_url}/logistic?dataset=hours&num_epochs=60&train=1")
-    page.get_by_text(re.compile(r"^Epoch 60 of 60 · stopped")).first.wait_for(timeout=60_000)
+    page.get_by_text(re.compile(done(60))).first.wait_for(timeout=60_000)
     wait_idle(page)
     loss = lambda: curve_points(page, "Loss (mean BCE per example)")  # noqa: E731
     assert eventually(lambda: loss() >= 60), loss()
