@@ -1,5 +1,8 @@
 """Hostile or careless CSV files: refused with a one-line message that names the place,
 or loaded as the numbers in them say. (Ordinary good and bad files: test_csvdata.py.)"""
+import csv
+import io
+
 import pytest
 import torch
 
@@ -63,7 +66,8 @@ def test_names_in_any_script_load_as_written():
     assert data.feature_names == ["größe", "ширина"] and word in data.class_names
 
 
-@pytest.mark.parametrize("value", ["1e308", "-1e39", "3.5e38", "1e400", "inf", "-Infinity"])
+@pytest.mark.parametrize("value", ["1e308", "-1e39", "3.5e38", "1e400", "inf", "-Infinity",
+                                   "3.4028235e38"])  # rounds to float32's largest, yet is larger
 def test_a_number_float32_cannot_hold_is_refused(value):
     raw = table("a,b,y", *rows_of(5), f"3,{value},a", *rows_of(10))
     message = refusal(raw)
@@ -126,3 +130,21 @@ def test_long_names_and_values_are_cut_short_in_messages():
     data = load(table(f"a,b,{long}", *rows_of(20, label=lambda i: long + "ab"[i % 2])),
                 long + ".csv")
     assert len(data.description) < 400 and data.description.isprintable()
+
+
+def test_a_label_column_of_row_ids_is_refused_with_its_count():
+    """The wrong column chosen as label: every row a class of its own."""
+    raw = table("x,id", *[f"{i % 10},{i}" for i in range(30_000)])
+    assert "The label column 'id' has 30000 different values" in refusal(raw)
+
+
+def test_rows_are_counted_across_the_pieces_the_text_is_read_in():
+    """The text is read 64 K characters and 256 rows at a time; a quoted value over two
+    lines, wherever it falls, is still one row."""
+    rows = [f'"{i}\n",{i % 7},{"ab"[i % 2]}' if i % 37 == 0 else f"{i},{i % 7},{'ab'[i % 2]}"
+            for i in range(20_000)]
+    text = "\n".join(["a,b,y", *rows, "3,abc,a"]) + "\n"
+    assert len(text) > 2 * 2**16
+    row = len(list(csv.reader(io.StringIO(text, newline=""))))  # the last row, as csv counts
+    assert f"Column 'b' has 'abc' on row {row}," in refusal(text.encode())
+    assert row < text.count("\n")                                 # fewer rows than lines

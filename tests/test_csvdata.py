@@ -1,14 +1,18 @@
 """A user's CSV: good files load and train from the command line; a bad one says what is wrong."""
+import io
 import json
+import random
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
 import torch
 
+from lab import csvdata, csvtable
 from lab.csvdata import MAX_BYTES, CsvError, csv_dataset, load_csv
-from lab.datasets import load
+from lab.datasets import Dataset, load, stratified_split
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,6 +98,10 @@ BAD = [
     (table("a,,y", *rows_of(20)), "Column 2 has no name"),
     (table("y"), "at least two columns"),
     ("a,b,y\n1,2,é\n".encode("latin-1"), "not UTF-8"),
+    # which problem is told when there are several: the table, then features, then labels
+    (table("a,b,y", "1,2,", *rows_of(5), "3,abc,a", *rows_of(10)), "'abc' on row 8"),
+    (table("a,b,y", "1,abc,a", *rows_of(5), "3,4", *rows_of(10)), "Row 8 has 2 values"),
+    (table("a,a,y", "1,abc,a", *rows_of(5), '3,"4,a'), 'A quote (") opened on row 8'),
 ]
 
 
@@ -158,3 +166,193 @@ def test_a_bad_file_is_one_line_on_the_command_line(tmp_path):
     assert out.stderr.strip() == ("error: Column 'b' has 'abc' on row 7, which is not a number. "
                                   "Feature columns must hold numbers only: recode it as numbers "
                                   "or delete the column.")
+
+
+# -- the quick reader and the careful one ------------------------------------------------
+# csv_dataset reads numbers a chunk of rows at a time with numpy (quick_features) and
+# goes cell by cell (careful_features) only to name a bad cell. Both must give the same
+# Dataset, and the same message, as the reader the lab had before: every row's numbers
+# through float() into one torch.tensor, every label through label_of. That reader,
+# restated from the row-by-row functions, is the oracle here.
+
+def row_by_row(raw, name="upload.csv", seed=0, label=None):
+    """The Dataset as the row-by-row reader made it: lists of floats, then one tensor."""
+    if what := csvdata.hidden_in(name):
+        raise CsvError(f"The file's name contains {what}. Rename the file.")
+    header, rows = csvdata.read_table(csvdata.decode(raw))
+    rows = list(rows)
+    j = csvdata.label_column(header, label)
+    X = torch.tensor([csvdata.features_of(header, cells, j, row) for row, cells in rows],
+                     dtype=torch.float32)
+    labels = [csvdata.label_of(header, cells, j, row) for row, cells in rows]
+    class_names, classes = csvdata.classes_of(labels)
+    counts = [classes.count(c) for c in range(len(class_names))]
+    csvdata.check_classes(header[j], counts, class_names)
+    binary = len(class_names) == 2
+    y = torch.tensor(classes, dtype=torch.float32 if binary else torch.int64)
+    train, test = stratified_split(y, csvdata.TEST_FRACTION, seed)
+    names = header[:j] + header[j + 1:]
+    return Dataset(f"csv:{name}", "binary" if binary else "multiclass", X[train], y[train],
+                   X[test], y[test], names, class_names,
+                   description=csvdata.describe(name, len(rows), names, header[j], class_names))
+
+
+def outcome(read, raw, label=None):
+    """What reading `raw` gives: the Dataset's parts, or the message it raises."""
+    try:
+        data = read(raw, "upload.csv", seed=3, label=label)
+    except CsvError as exc:
+        return str(exc)
+    tensors = [data.X_train, data.y_train, data.X_test, data.y_test]
+    return ([(t.dtype, t.shape, t.tolist()) for t in tensors], data.task, data.feature_names,
+            data.class_names, data.description, data.name)
+
+
+def careful_only(monkeypatch):
+    """csv_dataset with the quick twin switched off: every chunk goes cell by cell."""
+    monkeypatch.setattr(csvdata, "quick_features", lambda chunk, header, j: None)
+
+
+def assert_readers_agree(monkeypatch, raw, label=None):
+    monkeypatch.setattr(csvdata, "CHUNK_ROWS", 3)  # chunk edges everywhere, even in tiny files
+    expected = outcome(row_by_row, raw, label)
+    assert outcome(csv_dataset, raw, label) == expected
+    with monkeypatch.context() as m:
+        careful_only(m)
+        assert outcome(csv_dataset, raw, label) == expected
+    return expected
+
+
+def rows_as(cells, sep=",", end="\n"):
+    return "".join(sep.join(row) + end for row in cells).encode()
+
+
+def two_numbers_and(labels="ab"):
+    """23 rows of two numbers and a label."""
+    return [[f"{i * 0.37 - 3:.3f}", f"{(i * 7) % 11}", labels[i % len(labels)]]
+            for i in range(23)]
+
+
+CORPUS = {
+    "plain": table("a,b,y", *rows_of(25)),
+    "three classes, label first": (rows_as([["y", "a", "b"]] + [
+        [y, a, b] for a, b, y in two_numbers_and(["c0", "c1", "c2"])]), "y"),
+    "semicolons, comma decimals as text labels": rows_as(
+        [["x", "label"]] + [[str(i), f"{i % 2},5"] for i in range(20)], sep=";"),
+    "tabs": rows_as([["x", "y", "label"], *two_numbers_and()], sep="\t"),
+    "CRLF": rows_as([["a", "b", "y"], *two_numbers_and()], end="\r\n"),
+    "lone CR": rows_as([["a", "b", "y"], *two_numbers_and()], end="\r"),
+    "BOM": b"\xef\xbb\xbf" + table("a,b,y", *rows_of(20)),
+    "quoted header and values": table('"a","b, cm","y"', *[f'"{i}","{i}.5","{"ab"[i % 2]}"'
+                                                           for i in range(20)]),
+    "a value over two lines": table("a,b,y", *rows_of(12), '"1\n",2,a', '3,"\n4",b'),
+    "blank and blank-celled rows": table("a,b,y", "", *rows_of(6), " , , ", "", *rows_of(9),
+                                         "", ""),
+    "spaces around numbers and labels": table("a,b,y", *[f" {i} ,\t{i}.0 , {'ab'[i % 2]} "
+                                                         for i in range(20)]),
+    "labels equal as numbers": table(
+        "a,b,y", *rows_of(24, label=lambda i: ["0", "1", "0.0", "1e0", "-0"][i % 5])),
+    "float32 rounding and extremes": table("a,b,y", *[
+        f"{v},{w},{'ab'[i % 2]}" for i, (v, w) in enumerate(
+            [("1.0000000596046448", "0.1"), ("3.4e38", "-3.4e38"), ("1e-46", "-1e-50"),
+             ("16777217", "1_000"), ("+.5", "5."), ("-0", "1E5"), ("٣", "\u00a07\u00a0")] * 3)]),
+    "label column by name, in the middle": (
+        table("a,kind,b", *[f"{i},{'xyz'[i % 3]},{i * 2}" for i in range(21)]), "kind"),
+    "names in any script": table("größe,ширина,分類",
+                                 *rows_of(20, label=lambda i: ["はい", "いいえ"][i % 2])),
+}
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_the_quick_and_the_careful_reader_give_the_same_dataset(monkeypatch, name):
+    raw, label = CORPUS[name] if isinstance(CORPUS[name], tuple) else (CORPUS[name], None)
+    result = assert_readers_agree(monkeypatch, raw, label)
+    assert not isinstance(result, str), result  # these files all load
+
+
+@pytest.mark.parametrize("raw, message", BAD, ids=[m for _, m in BAD])
+def test_the_quick_and_the_careful_reader_give_the_same_message(monkeypatch, raw, message):
+    assert message in assert_readers_agree(monkeypatch, raw)
+
+
+def random_file(rng):
+    """A small table with a few odd cells: numbers as people write them, and mistakes."""
+    numbers = ["0", "1", "-2.5", "1e3", " 4 ", "0.1", "1_0", "3.4e38", "1e39", "", "nan",
+               "abc", "inf", "+.5", "٣", '"7"']
+    labels = ["a", "b", "c", " a", "0", "1", "1.0", "", '"a"', "x\ty", '"x\ny"']
+    sep = rng.choice([",", ";", "\t"])
+    width = rng.randint(2, 4)
+    lines = [sep.join(f"c{k}" for k in range(width))]
+    for _ in range(rng.randint(8, 40)):
+        cells = [rng.choice(numbers[:6]) if rng.random() < 0.99 else rng.choice(numbers)
+                 for _ in range(width - 1)]
+        cells.append(rng.choice(labels[:2]) if rng.random() < 0.98 else rng.choice(labels))
+        if rng.random() < 0.005:
+            cells.pop()  # a row one value short
+        lines.append(sep.join(cells) if rng.random() > 0.03 else "")
+    return ("\n".join(lines) + rng.choice(["\n", "", "\n\n"])).encode()
+
+
+def test_the_readers_agree_on_random_files(monkeypatch):
+    rng = random.Random(13)
+    results = [assert_readers_agree(monkeypatch, random_file(rng)) for _ in range(300)]
+    loaded = sum(not isinstance(r, str) for r in results)
+    assert 50 < loaded < 250  # both what loads and what is refused were tried
+
+
+# -- a big file costs what its size says, refused early when it is too big -----------------
+
+def test_a_file_of_more_cells_than_the_lab_reads_is_refused_before_its_rows_are():
+    header = ",".join(f"c{k}" for k in range(100))
+    raw = (header + "\n" + '"never closed' + "," * 99 + "\n" + ("," * 99 + "\n") * 52_000).encode()
+    assert len(raw) <= MAX_BYTES
+    message = "The file has 52,002 rows of 100 columns, 5,200,200 values; the lab reads at most"
+    with pytest.raises(CsvError, match=message):   # not the quote on row 2: never read
+        load_from_bytes(raw)
+    with pytest.raises(CsvError, match=message):   # the page asks for the header first
+        csvdata.read_table(csvdata.decode(raw))
+
+
+def test_the_cell_limit_lets_1_2_million_rows_of_4_columns_through():
+    csvtable.check_size("a,b,c,y\n" + "1,2,3,0\n" * 1_200_000, 4)
+    with pytest.raises(CsvError, match="1,250,001 rows of 4 columns"):
+        csvtable.check_size("a,b,c,y\r\n" + "1,2,3,0\r\n" * 1_250_000, 4)
+
+
+def test_a_clean_file_never_goes_cell_by_cell_and_a_bad_cell_only_its_chunk(monkeypatch):
+    careful = []
+    real = csvdata.careful_features
+    monkeypatch.setattr(csvdata, "careful_features",
+                        lambda chunk, *args: careful.append(len(chunk)) or real(chunk, *args))
+    load_from_bytes(table("a,b,y", *rows_of(2000)))
+    assert careful == []
+    with pytest.raises(CsvError, match="Column 'b' has 'abc' on row 1602"):
+        load_from_bytes(table("a,b,y", *rows_of(1600), "3,abc,a", *rows_of(400)))
+    assert careful == [csvdata.CHUNK_ROWS]
+
+
+def test_reading_keeps_no_python_object_per_row():
+    """The text, the float32 features and a label number per row: nothing else grows with
+    the rows (the lists of floats the lab once kept took 30 times the numbers' size)."""
+    text = "a,b,c,y\n" + "".join(f"{i % 97 / 7:.3f},{i % 13},-{i % 5},{i % 2}\n"
+                                 for i in range(100_000))
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        X = csvdata.read_columns(text)[2]
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    float32_size = X.numel() * 4   # 100,000 x 3 x 4 bytes = 1.2 MB
+    assert peak < 2 * float32_size  # the features, a label number a row, one chunk's lists
+
+
+def test_lines_are_cut_as_a_stringio_cuts_them():
+    rng = random.Random(0)
+    for _ in range(200):
+        text = "".join(rng.choice(["a", ",", "\n", "\r", "\r\n", '"', "é", "\f", "\x85",
+                                   "\u2028"])  # str.splitlines would cut at these three too
+                       for _ in range(rng.randint(0, 60)))
+        for piece in (1, 2, 5, 100):
+            assert list(csvtable.lines(text, piece)) == list(io.StringIO(text, newline=""))

@@ -1,0 +1,197 @@
+"""A CSV file's text as a checked table of strings: a header, then rows of cells.
+
+The csv module cuts the text; nothing in it is evaluated. Rows are counted as a
+spreadsheet counts them, the header being row 1. The table is read as a stream,
+row by row, and never kept whole: a 5 MB file can hold a million rows, and a
+million small Python lists would take hundreds of megabytes.
+"""
+import csv
+import io
+import itertools
+import math
+import re
+
+from lab.datasets import shortened
+
+MAX_BYTES = 5 * 1024 * 1024   # 5 MB: plenty for a table, small for a shared server
+MAX_COLUMNS = 100
+MAX_CELLS = 5_000_000         # 1.2 M rows of 4 columns fit: ~1.5 s, ~90 MB (bench_csv.py)
+LINE_BREAKS = "\n\r\v\f\x85\u2028\u2029"                     # where a line of text ends
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # reorder text on screen
+HIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{LINE_BREAKS}{BIDI}]")  # and C0, C1 controls
+
+
+class CsvError(ValueError):
+    """The file cannot be used; the message says why and what to change."""
+
+
+def decode(raw):
+    """The file's text: UTF-8 (a byte-order mark is dropped), within the size limit."""
+    if len(raw) > MAX_BYTES:
+        raise CsvError(too_big(len(raw)))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise CsvError(f"The file is not UTF-8 text: byte {exc.start + 1} (on row {line}) is "
+                       f"not valid UTF-8. Save it as 'CSV UTF-8' and upload it again.") from None
+    if not text or text.isspace():  # not text.strip(): that copies the text
+        raise CsvError("The file is empty: it needs a header row naming the columns, "
+                       "then one row per example.")
+    return text
+
+
+def too_big(size):
+    return (f"The file is {size / 2**20:.1f} MB; the lab takes CSV files up to "
+            f"{MAX_BYTES // 2**20} MB. Keep fewer rows or columns.")
+
+
+def delimiter_of(first_line):
+    """',' unless the header uses ';' or tabs (and no comma), as some spreadsheets save."""
+    for other in (";", "\t"):
+        if other in first_line and "," not in first_line:
+            return other
+    return ","
+
+
+def read_table(text):
+    """(header, rows): the column names, and an iterator of (row number, cells) for every
+    data row. The whole table is checked first; a CsvError says where it is not one."""
+    header, _ = check_table(text)
+    return header, data_rows(text)
+
+
+def check_table(text):
+    """(header, num_rows): the checked column names and the number of data rows. Every
+    row is read, none kept; the first problem found raises, as one message."""
+    rows = records(text)
+    first = next(rows, None)
+    if first is None:
+        raise CsvError("The file has no rows with values: it needs a header row naming the "
+                       "columns, then one row per example.")
+    header = [name.strip() for name in first[1]]
+    check_size(text, len(header))
+    ragged, num_rows = None, 0
+    for row, cells in rows:  # a csv error (a quote never closed) raises here: it comes first
+        num_rows += 1
+        if ragged is None and len(cells) != len(header):
+            ragged = row, len(cells)
+    check_header(header)
+    if ragged:
+        raise CsvError(f"Row {ragged[0]} has {ragged[1]} values, but the header names "
+                       f"{len(header)} columns. Every row needs one value per column.")
+    return header, num_rows
+
+
+def check_size(text, num_columns):
+    """Refuse a table of more than MAX_CELLS cells before reading it: its lines (an upper
+    bound on its rows) times its columns, found by counting line breaks."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    lines = breaks + (not text.endswith(("\n", "\r")))  # the last line may have none
+    if lines * num_columns > MAX_CELLS:
+        raise CsvError(f"The file has {lines:,} rows of {num_columns} columns, "
+                       f"{lines * num_columns:,} values; the lab reads at most "
+                       f"{MAX_CELLS:,}. Keep fewer rows or columns.")
+
+
+def data_rows(text):
+    """(row, cells) for every row after the header."""
+    rows = records(text)
+    next(rows)
+    return rows
+
+
+def records(text):
+    """(row, cells) for every row with a value. Rows count as in a spreadsheet: a blank
+    line is a row, and so is a quoted value that runs over several lines."""
+    delimiter = delimiter_of(first_line(text))
+    reader = csv.reader(lines(text), delimiter=delimiter,
+                        strict=True)  # a quote never closed: an error, not the rest of the file
+    row = 0
+    try:
+        for row, cells in enumerate(reader, start=1):
+            if any(map(str.strip, cells)):
+                yield row, cells
+    except csv.Error as exc:  # raised reading the row after the last one read
+        raise CsvError(unreadable(row + 1, str(exc))) from None
+
+
+def lines(text, piece=1 << 16):
+    r"""The text's lines, cut as io.StringIO(newline="") cuts them (at \n, \r\n and \r),
+    a piece at a time: a StringIO of the whole text would hold 4 bytes per character."""
+    return itertools.chain.from_iterable(io.StringIO(part, newline="")
+                                         for part in parts(text, piece))
+
+
+def parts(text, size):
+    """The text in consecutive parts of about `size` characters, each ending a line."""
+    start = 0
+    while start < len(text):
+        stop = text.find("\n", start + size) + 1 or len(text)  # after a \n, or the end
+        yield text[start:stop]
+        start = stop
+
+
+def first_line(text):
+    r"""The text up to its first \n (text.partition would copy all the rest)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
+def unreadable(row, error):
+    """The message for the csv module's `error` on `row`."""
+    if error == "unexpected end of data":
+        return (f'A quote (") opened on row {row} is never closed, so the rest of the file '
+                f"would be one value. Add the closing quote, or remove the opening one.")
+    if "expected after" in error:
+        return (f"Row {row} has text right after a closing quote. A quoted value ends at its "
+                f'closing quote: quote the whole value (a quote inside it is written "").')
+    return f"The file is not a readable CSV table (row {row}: {error})."
+
+
+def check_header(header):
+    """The first row must name at least two columns, each once, and at most MAX_COLUMNS."""
+    if all(number(name) is not None for name in header):
+        numbers = ", ".join(shortened(name, 20) for name in header[:4])
+        raise CsvError(f"The file has no header: its first row holds numbers "
+                       f"({numbers}{', …' if len(header) > 4 else ''}). Add a "
+                       f"first row naming each column, e.g. x1,x2,label.")
+    if len(header) < 2:
+        raise CsvError("The file needs at least two columns: one or more numeric features "
+                       "and the label.")
+    if len(header) > MAX_COLUMNS:
+        raise CsvError(f"The file has {len(header)} columns; the lab takes at most "
+                       f"{MAX_COLUMNS}. Keep the features you need and the label.")
+    for k, name in enumerate(header):
+        if not name:
+            raise CsvError(f"Column {k + 1} has no name in the header row. Name every column.")
+        if what := hidden_in(name):
+            raise CsvError(f"Column {k + 1}'s name contains {what}. A name is one line of "
+                           f"plain text: retype it in the header row.")
+        if header.index(name) != k:
+            raise CsvError(f"Two columns are named {shortened(name)!r}. Give each column its "
+                           f"own name.")
+
+
+def hidden_in(text):
+    """What in `text` breaks or disguises a line, said for a person; None if nothing."""
+    found = HIDDEN.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if char in LINE_BREAKS:
+        return "a line break"
+    if char == "\t":
+        return "a tab"
+    if char in BIDI:
+        return f"a character that reverses how text reads (U+{ord(char):04X})"
+    return f"an invisible control character (U+{ord(char):04X})"
+
+
+def number(cell):
+    """The cell as a float (inf if too large for one), or None: not a number, as nan is not."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    return None if math.isnan(value) else value
