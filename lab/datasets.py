@@ -25,6 +25,7 @@ class Dataset:
     true_params: dict | None = None   # {"weight": [[...]], "bias": [...]} where known
     image_shape: tuple | None = None  # (C, H, W) when each row is an image
     description: str = ""
+    source: str = ""                  # what it was read from, e.g. an upload's sha256
 
     @property
     def num_features(self):

@@ -143,3 +143,29 @@ def test_a_csv_uploaded_again_with_other_columns_starts_a_new_run():
     new = panel(at, "logistic").run
     assert not at.exception and new is not run
     assert new.data.feature_names == ["c"] and new.epoch == 2
+
+
+def test_a_dataset_loaded_again_after_eviction_keeps_the_run():
+    """The shared cache may evict a set and load it again as a new object: the student's
+    run is not 'changed' by that, and Step goes on with it."""
+    from ui.controls import cached_dataset
+
+    at = open_page("logistic")
+    at.button(key="logistic.step").click().run()
+    run = panel(at, "logistic").run
+    cached_dataset.clear()
+    at.run()
+    assert not any("Settings changed" in i.value for i in at.info)
+    at.button(key="logistic.step").click().run()
+    assert panel(at, "logistic").run is run and run.updates == 2
+
+
+def test_a_feature_named_y_keeps_its_column_in_the_step_through():
+    at = open_page("logistic")
+    at.selectbox(key="logistic.dataset").set_value("csv").run()
+    rows = ["x,y,label"] + [f"{i % 7},{i % 5 + 10},{i % 2}" for i in range(40)]
+    at.file_uploader(key="logistic.upload").upload("xy.csv", "\n".join(rows).encode(),
+                                                   "text/csv").run()
+    at.button(key="logistic.step").click().run()
+    forward = next(d.value for d in at.dataframe if "x[y]" in d.value.columns)
+    assert forward["x[y]"].min() >= 10 and set(forward["y"]) <= {0.0, 1.0}

@@ -42,3 +42,12 @@ def test_twenty_long_class_names_stay_twenty_labels():
 def test_names_the_same_once_cut_get_their_class_number():
     labels = short_labels(["x" * 30 + "a" + "y" * 30, "x" * 30 + "b" + "y" * 30])
     assert labels[0].startswith("0: ") and labels[1].startswith("1: ")
+
+
+@pytest.mark.parametrize("text", [":smile:", ":material/home:", ":+1:", "1. my data.csv"])
+def test_shortcodes_and_a_leading_number_are_not_markup(text):
+    """Streamlit replaces emoji shortcodes after parsing (a backslash does not stop it),
+    and "1. x" at the start of a caption is a list: both must read as typed."""
+    escaped = plain(text)
+    assert shown(escaped) == text
+    assert not re.search(r":[\w+-]", escaped) and not re.match(r"\d+\.", escaped)

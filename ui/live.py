@@ -53,7 +53,7 @@ class PanelState:
     """One user's training on one page: what survives between reruns."""
 
     run: Run | None = None
-    made_from: object = None          # the page's Dataset the run was made from
+    made_from: tuple = ()             # which data the run was made from (data_key)
     target_epochs: int = 0
     running: bool = False
     step_requested: bool = False
@@ -106,7 +106,7 @@ class Panel:
     def _new_run(self):
         """A fresh run of the page's settings and data; what showed the old one goes."""
         s = self.state
-        s.run, s.made_from = Run(self.config, self.data), self.data
+        s.run, s.made_from = Run(self.config, self.data), data_key(self.data)
         s.last_step, s.explained, s.message = None, None, None
 
     @property
@@ -119,7 +119,7 @@ class Panel:
         aside: a run takes those on the fly). The run keeps its own; views draw from it."""
         s = self.state
         return (structural(s.run.config) != structural(self.config)
-                or s.made_from is not self.data)
+                or s.made_from != data_key(self.data))
 
     def buttons(self):
         s = self.state
@@ -317,6 +317,13 @@ class Panel:
             lock.release()
 
 
+def data_key(data):
+    """What tells a dataset from another: not the object (a cache may load the same set
+    again after evicting it), but its name, the file it came from, its columns and size.
+    (Seed and standardization are in the run's settings.)"""
+    return data.name, data.source, tuple(data.feature_names), tuple(data.X_train.shape)
+
+
 def status_line(state, num_epochs, changed=False):
     """Where the run stands, in its own numbers, and what Train would do now.
 
@@ -327,10 +334,10 @@ def status_line(state, num_epochs, changed=False):
     batch = f", batch {run.batch} of {len(run.order)}" if run.batch else ""
     if state.running:
         return f"{epoch} of {state.target_epochs}{batch} · training…"
+    if run.diverged:  # also at the very first update, which was undone (epoch 0)
+        return f"{epoch}{batch} · stopped: diverged"
     if _untrained(run):
         return f"{epoch} of {num_epochs} · ready"
-    if run.diverged:
-        return f"{epoch}{batch} · stopped: diverged"
     if changed:
         return f"{epoch}{batch} · stopped (Train starts a new run)"
     if run.epoch < num_epochs:

@@ -1,5 +1,6 @@
 """The user's own CSV as a dataset: upload, choose the label column, see what is wrong."""
 import hashlib
+from dataclasses import replace
 
 import streamlit as st
 
@@ -42,7 +43,7 @@ def own_dataset(page, config, tasks):
         label = st.selectbox("Label column", header, index=len(header) - 1,
                              key=f"{page}.label.{upload.file_id}")
         data = _cached((digest, upload.name, config.seed, label, config.standardize, tasks),
-                       lambda: _prepared(raw, upload.name, config, label, tasks))
+                       lambda: _prepared(raw, upload.name, config, label, tasks, digest))
     except CsvError as exc:
         st.error(f"**{plain(upload.name)}** cannot be used: {plain(exc, limit=600)}")
         return None
@@ -55,10 +56,10 @@ def own_dataset(page, config, tasks):
     return data
 
 
-def _prepared(raw, name, config, label, tasks):
+def _prepared(raw, name, config, label, tasks, digest):
     """The file as the page's model takes it: split by the seed, two classes as k = 2 for
-    softmax, standardized if asked."""
-    data = csv_dataset(raw, name, config.seed, label)
+    softmax, standardized if asked; `source` says which file (a run compares it)."""
+    data = replace(csv_dataset(raw, name, config.seed, label), source=digest)
     if data.task == "binary" and "multiclass" in tasks:
         data = as_classes(data)  # softmax regression with k = 2
     return standardized(data) if config.standardize else data

@@ -50,7 +50,7 @@ def _forward(tab, e, family, feature_names, class_names):
     table = {}
     if len(feature_names) <= 4:
         for j, name in enumerate(feature_names):
-            table[name] = [row[j] for row in e["X"][:ROWS]]
+            table[f"x[{name}]"] = [row[j] for row in e["X"][:ROWS]]  # a feature may be "y"
     y = e["y"][:ROWS]
     table["y"] = [class_names[int(c)] for c in y] if family == "softmax" and class_names else y
     table["z"] = _rows(e["forward"]["z"])

@@ -11,11 +11,13 @@ from lab.numbers import human
 
 MAX_CHARS = 80  # a name longer than this is cut in messages: it is data, not a paragraph
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-!|$~=:\"'^&])")
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-!|$~=:\"'^&.])")
 # Not escapable: Streamlit's GFM turns a bare https://…, www.… or a@b.c into a link after
 # parsing (so a backslash or a character reference does not help). An invisible word
 # joiner inside the pattern breaks it: the text reads the same and is no longer a link.
-_AUTOLINK = re.compile(r"(?<=[A-Za-z])(?=://)|(?<=www)(?=\\?\.)|(?<=@)", re.IGNORECASE)
+# Emoji shortcodes (:smile:, :material/home:) are matched after parsing too: same cure.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(?=://)|(?<=www)(?=\\?\.)|(?<=@)|(?<=:)(?=[\w+-])",
+                       re.IGNORECASE)
 _JOINER = "\u2060"
 
 

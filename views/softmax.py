@@ -70,9 +70,10 @@ left, right = st.columns(2)
 loss_box, acc_box = left.empty(), right.empty()
 gap_box = st.empty()
 st.subheader("The weights of each class")
-if data.image_shape is None:
+shape = panel.run.data.image_shape  # of the run on screen, which may predate the settings
+if shape is None:
     st.caption("Each class's score is its row of weights times the features, plus its bias.")
-elif data.image_shape[0] == 1:
+elif shape[0] == 1:
     st.caption("Each picture is one class's row of W laid out as an image: where it is "
                "**red**, a bright pixel raises that class's score; where it is **blue**, it "
                "lowers it; white is 0. One colour scale for every class.")
