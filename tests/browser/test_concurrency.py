@@ -23,6 +23,7 @@ import torch
 
 from lab.config import RunConfig
 from lab.datasets import load
+from lab.numbers import human
 from lab.train import Run, train
 from tests.browser.helpers import (REPO_ROOT, SCREENSHOT_DIR, done, error_elements, screenshot,
                                     wait_idle)
@@ -131,15 +132,16 @@ def shown_params(page):
     columns = [i for i, name in enumerate(header) if name.startswith("w[") or name == "b"]
     for row in rows[1:]:
         if row[0] in ("manual", "nn"):
-            values[row[0]] = [float(row[i]) for i in columns]
+            values[row[0]] = [row[i] for i in columns]
     return values
 
 
 def same_params(shown, expected):
-    """Shown weights (the first eight at most) and bias equal the reference exactly."""
+    """Shown weights (the first eight at most) and bias are the reference's, written as
+    every page writes a number (lab.numbers.human): the same text, character for character."""
     assert set(shown) == set(expected)
     for impl, cells in shown.items():
-        ref = expected[impl][:len(cells) - 1] + [expected[impl][-1]]
+        ref = [human(v) for v in expected[impl][:len(cells) - 1] + [expected[impl][-1]]]
         assert cells == ref, f"{impl}: page {cells} != reference {ref}"
 
 
