@@ -15,4 +15,9 @@ PAGES = [
     st.Page("views/tensors.py", title="Tensor basics", icon="🧮", url_path="tensors"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+# Whether this script run opens a page (rather than rerunning the one on screen): a page
+# may have to forget what it was waiting for when it was left.
+st.session_state["lab.arrived"] = st.session_state.get("lab.page") != page.url_path
+st.session_state["lab.page"] = page.url_path
+page.run()

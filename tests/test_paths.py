@@ -169,3 +169,14 @@ def test_a_feature_named_y_keeps_its_column_in_the_step_through():
     at.button(key="logistic.step").click().run()
     forward = next(d.value for d in at.dataframe if "x[y]" in d.value.columns)
     assert forward["x[y]"].min() >= 10 and set(forward["y"]) <= {0.0, 1.0}
+
+
+def test_a_link_left_before_it_started_does_not_train_on_a_later_visit():
+    """A train=1 page waits for the browser to draw Stop; a lecturer who goes elsewhere
+    before that must not find it training when they come back."""
+    at = open_page("logistic")
+    panel(at, "logistic").start_pending = True  # as a link's first run leaves it
+    at.switch_page("views/home.py").run()
+    at.switch_page("views/logistic.py").run()
+    state = panel(at, "logistic")
+    assert not state.start_pending and not state.running and state.run.epoch == 0

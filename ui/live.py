@@ -92,6 +92,9 @@ class Panel:
         elif s.start_now:
             s.start_now = False
             self._on_train()
+        elif s.start_pending and st.session_state.get("lab.arrived"):
+            s.start_pending = False  # a link's page was left before its browser answered:
+            # coming back later is not the moment to start training
 
     # -- run control --------------------------------------------------------
 
