@@ -21,9 +21,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lab.gradcheck import step_explained
-from lab.train import (Diverged, EpochEnd, Run, Step, divergence_message, next_batch, train,
+from lab.train import (Diverged, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
 
 # The curves and the fit are redrawn this often while training, the details (tables,
@@ -371,35 +373,29 @@ export default function ({ data, setTriggerValue }) {
 """)
 
 
-def _has_browser():
-    """Whether a browser is connected to this session (not so in AppTest). Streamlit 1.67
-    internals, guarded as in client_backlog: on another version, False (train at once)."""
+def _client():
+    """This session's browser connection, or None (none in AppTest, or internals that
+    changed). Reads Streamlit 1.67's internals, guarded: elsewhere it is simply None."""
     try:
-        from streamlit.runtime import Runtime
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
         session_id = get_script_run_ctx().session_id
         info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
-        return info is not None and info.client is not None
+        return info.client if info is not None else None
     except Exception:  # noqa: BLE001 — no runtime, or internals that changed
-        return False
+        return None
+
+
+def _has_browser():
+    """Whether a browser is connected to this session: without one (AppTest), or on
+    another Streamlit version, a train=1 link trains at once."""
+    return _client() is not None
 
 
 def client_backlog():
-    """Messages queued for this session's browser and not yet sent; 0 when unknown.
-
-    Reads Streamlit 1.67's internals (the session's websocket send queue), guarded: on
-    another version, or in AppTest with no browser, it is 0 and redraws are only
-    throttled by time.
-    """
+    """Messages queued for this session's browser and not yet sent; 0 when unknown (no
+    browser, or internals that changed): then redraws are only throttled by time."""
     try:
-        from streamlit.runtime import Runtime
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        session_id = get_script_run_ctx().session_id
-        info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
-        return info.client._send_queue.qsize()
-    except Exception:  # noqa: BLE001 — no browser, or internals that changed: no signal
+        return _client()._send_queue.qsize()
+    except Exception:  # noqa: BLE001 — no signal
         return 0
 
 
@@ -410,9 +406,3 @@ def chart(box, spec):
 
 def _untrained(run):
     return run.epoch == 0 and run.batch == 0
-
-
-def last_epoch(run):
-    """The newest EpochEnd of a run, or None."""
-    latest = run.history.latest
-    return latest if isinstance(latest, EpochEnd) else None

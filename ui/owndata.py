@@ -37,7 +37,8 @@ def own_dataset(page, config, tasks):
         st.info("Upload a CSV file to train on it. Labels may be any two values for logistic "
                 "regression (up to 20 classes for softmax); every other column must be numeric.")
         return None
-    raw, digest = upload.getvalue(), hashlib.sha256(upload.getvalue()).hexdigest()
+    raw = upload.getvalue()
+    digest = hashlib.sha256(raw).hexdigest()
     try:
         header = _cached(("header", digest), lambda: read_table(decode(raw))[0])
         label = st.selectbox("Label column", header, index=len(header) - 1,
