@@ -399,6 +399,13 @@ def client_backlog():
         return 0
 
 
+def show_gap(box, run):
+    """Both twins in lockstep: how far apart they are, in any parameter and any loss."""
+    if run.max_param_gap is not None:
+        box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
+                    f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
+
+
 def chart(box, spec):
     """Draw a Vega-Lite spec into a placeholder; redrawn, it updates in place."""
     box.vega_lite_chart(spec=spec, width="stretch")

@@ -11,7 +11,7 @@ from lab.numbers import human
 from lab.train import Run, train
 from ui import figures, owndata, runs, stepthrough
 from ui.controls import FULL_BATCH, available, run_settings, show_source
-from ui.live import Panel, chart
+from ui.live import Panel, chart, show_gap
 from ui.text import numbers_as_text
 
 DATASETS = available(["hours", "iris", "synthetic", "breast-cancer",
@@ -89,9 +89,7 @@ def draw_details(run, step):
     frame = params_frame(run)
     params_box.dataframe(numbers_as_text(frame, [c for c in frame if c not in ("", "…")]),
                          hide_index=True)
-    if run.max_param_gap is not None:  # both twins in lockstep: how far apart they are
-        gap_box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
-                        f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
+    show_gap(gap_box, run)
     draw_landscape(run, model, step)
 
 

@@ -14,7 +14,7 @@ from lab.train import Run, train
 from ui import figures, owndata, runs, stepthrough
 from ui import softmax_figures as sf
 from ui.controls import available, run_settings, show_source
-from ui.live import STEP_ROWS_KEPT, Panel, chart
+from ui.live import STEP_ROWS_KEPT, Panel, chart, show_gap
 from ui.text import numbers_as_text, plain, short_labels
 
 DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"]) + [owndata.CHOICE]
@@ -102,9 +102,7 @@ def draw(run, step):
                                    "cross-entropy"))
     chart(acc_box, figures.curves(run.history, "acc", "Accuracy (the most probable class)",
                                   "accuracy"))
-    if run.max_param_gap is not None:  # both twins in lockstep: how far apart they are
-        gap_box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
-                        f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
+    show_gap(gap_box, run)
     draw_weights(run.data, model)
 
 
