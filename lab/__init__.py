@@ -1,6 +1,7 @@
 """Logistic Regression Lab: the machine learning, without Streamlit.
 
-Datasets (lab.datasets), the manual and torch.nn twins (lab.logistic, …), the
-hand-written functions they use (lab.functions), the training loop
-(lab.train) and the command line (lab.cli).
+lab.data (datasets behind one registry), lab.models (the hand-written functions,
+the manual and torch.nn twins, and each model family in one Family object),
+lab.train (the training loop), lab.instruments (what the pages show beside
+training), lab.export (what a run exports) and the command line (lab.cli).
 """

@@ -25,7 +25,7 @@ from torch import nn
 
 from lab.bench_loops import bench_loops
 from lab.config import RunConfig
-from lab.datasets import Dataset
+from lab.data import Dataset
 from lab.train import Run, train
 
 NUM_SAMPLES = 60_000   # Fashion-MNIST's training split

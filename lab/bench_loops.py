@@ -16,7 +16,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from lab.config import RunConfig
-from lab.datasets import load
+from lab.data import load
 from lab.train import Run, train
 
 C1 = RunConfig(dataset="hours", impl="nn", lr=0.01, batch_size=1 << 20, num_epochs=10_000,

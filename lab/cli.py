@@ -6,9 +6,9 @@ import time
 
 from lab import bench
 from lab.config import IMPLS, REDUCTIONS, RunConfig, validate
-from lab.datasets import DATASETS, load
+from lab.data import DATASETS, load
 from lab.models import FAMILIES
-from lab.params import INITS
+from lab.models.params import INITS
 from lab.history import COLUMNS
 from lab.train import Diverged, EpochEnd, Run, train
 

@@ -1,6 +1,10 @@
 """One run's settings: the single place their defaults and limits live."""
 from dataclasses import asdict, dataclass, fields, replace
 
+from lab.data import DATASETS, shortened
+from lab.models import FAMILIES
+from lab.models.params import INITS
+
 IMPLS = ("manual", "nn", "both")
 REDUCTIONS = ("mean", "sum")
 MAX_SEED = 2**31 - 1
@@ -11,7 +15,7 @@ LR_RANGE = (1e-6, 100.0)  # beyond it nothing useful is learned; the page slider
 @dataclass(frozen=True)
 class RunConfig:
     model: str = "logistic"     # logistic, softmax or linear
-    dataset: str = "hours"      # a name from lab.datasets.DATASETS
+    dataset: str = "hours"      # a name from lab.data.DATASETS
     impl: str = "manual"        # manual, nn, or both in lockstep
     lr: float = 0.01            # the course's learning rate for hours → pass
     batch_size: int = 64        # larger than the data means full batch
@@ -34,10 +38,6 @@ class RunConfig:
 
 def validate(config):
     """Raise ValueError with a one-line, user-facing message for a bad setting."""
-    from lab.datasets import DATASETS, shortened
-    from lab.models import FAMILIES
-    from lab.params import INITS
-
     if config.model not in FAMILIES:
         raise ValueError(f"unknown model {config.model!r}; choose one of {', '.join(FAMILIES)}")
     if config.dataset not in DATASETS and not config.dataset.startswith("csv:"):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from lab.config import validate
-from lab.datasets import as_classes
+from lab.data import as_classes
 from lab.history import History, ParamPath
 from lab.models import FAMILIES, make_model
 

@@ -6,7 +6,7 @@ has and checked against the allowed choices; a bad one is reported and dropped.
 import math
 
 from lab.config import IMPLS, MAX_EPOCHS, MAX_SEED, REDUCTIONS
-from lab.params import INITS
+from lab.models.params import INITS
 
 SHARED = ("dataset", "impl", "lr", "batch_size", "num_epochs", "seed", "init",
           "reduction", "standardize")

@@ -1,4 +1,4 @@
-"""How long does lab.csvdata take to read a big CSV, and how much memory does it need?
+"""How long does lab.data.csvdata take to read a big CSV, and how much memory does it need?
 
 Run: .venv/bin/python scripts/bench_csv.py [--old PATH] [--repeat 3] [--case NAME ...]
 
@@ -19,7 +19,7 @@ imports and torch's first-call costs are not counted):
                  reset through /proc/self/clear_refs, else ru_maxrss), for the whole call;
                  this sees everything: Python, numpy and torch
   rss parse      the same with the 80/20 split stubbed out: reading the file into
-                 tensors, without lab.datasets.stratified_split and the copies it leads to
+                 tensors, without lab.data.stratified_split and the copies it leads to
   tracemalloc    peak of the Python and numpy allocations tracemalloc sees (not torch's)
 
 A case whose file is over the 5 MB upload limit lifts the limit for the run: it measures
@@ -85,10 +85,10 @@ CASES = {  # name → (what the file is, its text)
 
 
 def csv_module(old):
-    """lab.csvdata, or the module in the file `old`."""
+    """lab.data.csvdata, or the module in the file `old`."""
     if old is None:
-        import lab.csvdata
-        return lab.csvdata
+        import lab.data.csvdata
+        return lab.data.csvdata
     spec = importlib.util.spec_from_file_location("old_csvdata", old)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -97,7 +97,7 @@ def csv_module(old):
 
 def lift_size_limit(module):
     """No 5 MB limit, in the module and in the one that decodes for it (if any)."""
-    for m in (module, sys.modules.get("lab.csvtable")):
+    for m in (module, sys.modules.get("lab.data.csvtable")):
         if m is not None and hasattr(m, "MAX_BYTES"):
             m.MAX_BYTES = 1 << 30
 
@@ -189,7 +189,7 @@ def main():
     args = parser.parse_args()
     if args.child:
         return child(args.child, args.case[0], args.old, args.repeat)
-    print(f"module: {args.old or 'lab.csvdata'}; {os.cpu_count()} CPUs, load average "
+    print(f"module: {args.old or 'lab.data.csvdata'}; {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f}; median of {args.repeat} calls; memory in MB above the "
           f"process before the call")
     print(f"{'case':<13} {'file':<52} {'MB':>5} {'wall s':>7} {'cpu s':>6} {'1st s':>6} "

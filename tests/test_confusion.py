@@ -5,10 +5,10 @@ import torch
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 from torch.nn import functional as F
 
-from lab.confusion import confident_mistakes, confusion_matrix, probs_on_test_split
-from lab.datasets import load
-from lab.explain import cross_entropy_table
-from lab.softmax import SoftmaxManual, SoftmaxNN
+from lab.instruments.evaluation import confident_mistakes, confusion_matrix, probs_on_test_split
+from lab.data import load
+from lab.instruments.explain import cross_entropy_table
+from lab.models.softmax import SoftmaxManual, SoftmaxNN
 
 
 class FixedLogits:
@@ -64,7 +64,7 @@ def test_confident_mistakes_are_wrong_and_most_confident_first():
 
 
 def test_probs_on_the_test_split_score_uint8_images_in_chunks(monkeypatch):
-    from lab import confusion
+    from lab.instruments import evaluation as confusion
 
     monkeypatch.setattr(confusion, "CHUNK", 7)
     data = load("digits")

@@ -6,7 +6,7 @@ import io
 import pytest
 import torch
 
-from lab.csvdata import CsvError, csv_dataset
+from lab.data.csvdata import CsvError, csv_dataset
 from tests.test_csvdata import rows_of, table
 
 PAYLOAD = "__import__('os').system('echo PWNED') #"

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from lab import csvdata, csvtable
-from lab.csvdata import MAX_BYTES, CsvError, csv_dataset, load_csv
-from lab.datasets import Dataset, load, stratified_split
+from lab.data import csvdata
+from lab.data import csvtable
+from lab.data.csvdata import MAX_BYTES, CsvError, csv_dataset, load_csv
+from lab.data import Dataset, load, stratified_split
 
 ROOT = Path(__file__).resolve().parent.parent
 

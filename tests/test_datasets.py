@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from lab.datasets import DATASETS, load, stratified_split
+from lab.data import DATASETS, load, stratified_split
 
 
 def test_hours_is_the_course_table():

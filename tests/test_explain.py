@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from lab.explain import bce_table, bce_terms
-from lab.logistic import LogisticManual
+from lab.instruments.explain import bce_table, bce_terms
+from lab.models.logistic import LogisticManual
 
 
 def test_slides_table_rows_and_mean():

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from lab.config import RunConfig
-from lab.datasets import load
+from lab.data import load
 from lab.export import export_script, metrics_csv, save_params
 from lab.train import EpochEnd, Run, train, train_one_batch
 from tests.test_csvdata import write_csv
@@ -186,8 +186,8 @@ def test_saved_parameters_load_into_nn_linear(tmp_path):
 ])
 def test_an_uploaded_csv_run_carries_its_rows(tmp_path, model, classes, standardize):
     """An upload has no file on the server: the script holds the rows the run used."""
-    from lab.csvdata import csv_dataset
-    from lab.datasets import standardized
+    from lab.data.csvdata import csv_dataset
+    from lab.data import standardized
 
     raw = write_csv(tmp_path / "upload.csv", classes=classes, rows=40).read_bytes()
     data = csv_dataset(raw, "upload.csv", seed=3)

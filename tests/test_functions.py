@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from lab.functions import bce, bce_per_example, sigmoid, sigmoid_naive
+from lab.models.functions import bce, bce_per_example, sigmoid, sigmoid_naive
 
 LOGITS = torch.tensor([-1000.0, -150.0, -104.0, -50.0, -27.0, -5.0, -1e-3, 0.0,
                        1e-3, 5.0, 27.0, 50.0, 104.0, 150.0, 1000.0])

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from lab.config import RunConfig
-from lab.datasets import load
-from lab.gradcheck import check_gradients, step_explained
+from lab.data import load
+from lab.instruments.gradcheck import check_gradients, step_explained
 from lab.models import make_model
 
 CASES = [("logistic", "iris"), ("logistic", "synthetic"), ("softmax", "digits"),
@@ -52,7 +52,7 @@ def test_autograd_is_what_the_twins_backward_gives(model, dataset):
 
 def test_a_wrong_formula_would_show_a_gap():
     """Sum reduction but the mean's gradient: the check must notice, not average it away."""
-    from lab import gradcheck
+    from lab.instruments import gradcheck
 
     m, X, y = model_and_batch("logistic", "iris", "manual", "sum")
     params = m.params()
@@ -62,7 +62,7 @@ def test_a_wrong_formula_would_show_a_gap():
 
 
 def test_large_models_check_an_even_subset():
-    from lab import gradcheck
+    from lab.instruments import gradcheck
 
     W, b = torch.zeros(10, 300), torch.zeros(10)
     X, y = torch.rand(8, 300), torch.arange(8) % 10
@@ -116,7 +116,7 @@ def test_softmax_forward_gives_rows_of_probabilities():
 
 
 def test_the_notes_model_without_bias_keeps_b_at_zero():
-    from lab.linear import notes_model
+    from lab.models.linear import notes_model
 
     m = notes_model(lr=0.01)
     X, y = torch.tensor([[1.0], [2.0], [3.0]]), torch.tensor([2.0, 4.0, 6.0])

@@ -233,7 +233,7 @@ def test_the_production_config_hides_errors_and_guards_the_server():
 # -- faults inside the training loop ------------------------------------------------
 
 def test_a_run_that_raises_is_reported_and_the_session_goes_on(monkeypatch):
-    from lab.logistic import LogisticManual
+    from lab.models.logistic import LogisticManual
 
     original, calls, faulty = LogisticManual.train_step, [], [True]
 

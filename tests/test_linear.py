@@ -4,10 +4,10 @@ import torch
 from torch import nn
 
 from lab.config import RunConfig
-from lab.datasets import DATASETS, load
-from lab.functions import mse
-from lab.landscape import largest_stable_lr, mse_along, mse_surface
-from lab.linear import LinearManual, LinearNN, grad_table, notes_model, predict, set_params
+from lab.data import DATASETS, load
+from lab.models.functions import mse
+from lab.instruments.landscape import largest_stable_lr, mse_along, mse_surface
+from lab.models.linear import LinearManual, LinearNN, grad_table, notes_model, predict, set_params
 from lab.models import FAMILIES
 from lab.train import EpochEnd, Run, train
 

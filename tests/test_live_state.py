@@ -2,7 +2,7 @@
 from dataclasses import replace
 
 from lab.config import RunConfig
-from lab.datasets import load
+from lab.data import load
 from lab.train import Diverged, Run
 from ui.live import PanelState, data_key, status_line
 

@@ -6,9 +6,9 @@ import torch
 from torch import nn
 
 from lab.config import RunConfig
-from lab.datasets import load
-from lab.logistic import LogisticManual, LogisticNN
-from lab.params import initial_params
+from lab.data import load
+from lab.models.logistic import LogisticManual, LogisticNN
+from lab.models.params import initial_params
 from lab.train import Diverged, EpochEnd, Run, Step, train, train_one_batch
 
 

@@ -5,7 +5,9 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from lab import explain, sigmoids, tensors
+from lab.instruments import explain
+from lab.models import sigmoids
+from lab.instruments import tensors
 
 SLIDES_Y = torch.tensor([1.0, 1.0, 0.0, 0.0])
 SLIDES_Y_HAT = torch.tensor([0.2, 0.8, 0.3, 0.7])

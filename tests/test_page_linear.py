@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from lab.config import RunConfig
-from lab.datasets import load
-from lab.linear import LinearManual, set_params
-from lab.linear_trace import LinearTrace, road, sample_grads
+from lab.data import load
+from lab.models.linear import LinearManual, set_params
+from lab.instruments.linear_trace import LinearTrace, road, sample_grads
 from lab.numbers import human
 from lab.train import EpochEnd, Run, train
 from tests.pages import chart_data, errors, set_widget

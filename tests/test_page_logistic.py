@@ -96,7 +96,7 @@ def test_changing_the_learning_rate_keeps_the_run():
 def test_divergence_is_explained_and_the_history_kept(monkeypatch):
     # No slider setting overflows a logistic model, so make the 11th update blow up,
     # as a learning rate far too large does: the loss and the weights become inf.
-    from lab.logistic import LogisticManual
+    from lab.models.logistic import LogisticManual
 
     original, calls = LogisticManual.train_step, []
 

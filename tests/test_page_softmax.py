@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from lab import datasets
-from lab.imagefiles import CIFAR_FILES, IDX_FILES
+from lab import data as datasets
+from lab.data.imagefiles import CIFAR_FILES, IDX_FILES
 from tests.pages import chart_data, set_widget, shown
 from tests.pages import open_page as _open
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from lab import tensors as lab_tensors
+from lab.instruments import tensors as lab_tensors
 from tests.pages import shown
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

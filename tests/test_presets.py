@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lab.linear import predict
+from lab.models.linear import predict
 from ui.presets import PRESETS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

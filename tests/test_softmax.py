@@ -4,11 +4,11 @@ import torch
 from torch import nn
 
 from lab.config import RunConfig
-from lab.datasets import load
-from lab.functions import (cross_entropy, cross_entropy_per_example, log_softmax, softmax,
+from lab.data import load
+from lab.models.functions import (cross_entropy, cross_entropy_per_example, log_softmax, softmax,
                            softmax_naive)
 from lab.models import FAMILIES
-from lab.softmax import SoftmaxManual, SoftmaxNN
+from lab.models.softmax import SoftmaxManual, SoftmaxNN
 from lab.train import EpochEnd, Run, train
 
 # The digits defaults the Softmax page uses: test accuracy ≥ 0.95 within 20 epochs.

@@ -2,7 +2,9 @@
 import inspect
 from concurrent.futures import ThreadPoolExecutor
 
-from lab import functions, logistic, softmax
+from lab.models import functions
+from lab.models import logistic
+from lab.models import softmax
 from lab.source import source_of
 
 

@@ -56,7 +56,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
 from lab.config import IMPLS, MAX_EPOCHS, MAX_SEED
-from lab.datasets import load
+from lab.data import load
 from tests.pages import APP
 from tests.stateful_corpus import BOLD, CORPUS_LIST, HEADING, HTML, LATEX, LINK
 from ui.controls import BATCH_SIZES, DATASET_LABELS, IMPL_LABELS, INIT_LABELS, LEARNING_RATES

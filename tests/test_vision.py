@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 import torch
 
-from lab import imagefiles, vision
+from lab.data import imagefiles
+from lab.data import vision
 from lab.config import RunConfig
-from lab.datasets import DATASETS, load
-from lab.imagefiles import CIFAR_FILES, IDX_FILES, DatasetUnavailable
+from lab.data import DATASETS, load
+from lab.data.imagefiles import CIFAR_FILES, IDX_FILES, DatasetUnavailable
 from lab.train import EpochEnd, Run, train
 
 SIZES = {"train": 20, "t10k": 6}

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
-from lab.datasets import DATASETS, load
+from lab.data import DATASETS, load
 from lab.source import source_of
 from lab.urlstate import from_params, to_params
-from lab.vision import VISION_DATASETS
+from lab.data.vision import VISION_DATASETS
 from ui.text import quoted
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,

@@ -1,7 +1,7 @@
 """A page's dataset, with torchvision's files fetched in view and a failure explained."""
 import streamlit as st
 
-from lab.imagefiles import (SOURCES, DatasetUnavailable, load_images, missing_files,
+from lab.data.imagefiles import (SOURCES, DatasetUnavailable, load_images, missing_files,
                             resolve_data_dir)
 from ui.controls import cached_dataset
 

@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from lab.landscape import largest_stable_lr
+from lab.instruments.landscape import largest_stable_lr
 from lab.numbers import human
 from ui.figures import HEAT_OVERLAP, _spec, heat_map, snapped
 
@@ -140,7 +140,7 @@ GRAD_COLUMNS = {"ŷ": "ŷ = w·x + b", "loss": "ℓ = (ŷ − y)²",
 
 
 def grad_table(rows):
-    """The per-sample rows of lab.linear_trace.sample_grads, titled and formatted."""
+    """The per-sample rows of lab.instruments.linear_trace.sample_grads, titled and formatted."""
     table = pd.DataFrame(rows).rename(columns=GRAD_COLUMNS)
     return table.style.format({"x": "{:g}", "y": "{:g}",
                                **{title: human for title in GRAD_COLUMNS.values()}})

@@ -24,7 +24,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lab.gradcheck import step_explained
+from lab.instruments.gradcheck import step_explained
 from lab.train import (Diverged, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
 
@@ -62,7 +62,7 @@ class PanelState:
     train_requested: bool = False
     message: tuple | None = None      # (kind, text): kind is info, warning or error
     last_step: Step | None = None     # the newest batch, for the worked tables
-    explained: dict | None = None     # the last Step in four stages (lab.gradcheck)
+    explained: dict | None = None     # the last Step in four stages (lab.instruments.gradcheck)
     start_pending: bool = False       # a train=1 link: start once the browser has drawn Stop
     start_now: bool = False           # ...which it has: this run trains
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from lab.csvdata import CsvError, csv_dataset, decode, read_table
-from lab.datasets import as_classes, standardized
+from lab.data.csvdata import CsvError, csv_dataset, decode, read_table
+from lab.data import as_classes, standardized
 from ui.fetch import dataset_or_error
 from ui.text import plain, quoted
 

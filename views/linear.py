@@ -2,10 +2,10 @@
 import streamlit as st
 
 from lab.config import RunConfig
-from lab.functions import mse
-from lab.landscape import least_squares, mse_along, mse_surface
-from lab.linear import LinearManual, LinearNN, predict
-from lab.linear_trace import LinearTrace, road, sample_grads
+from lab.models.functions import mse
+from lab.instruments.landscape import least_squares, mse_along, mse_surface
+from lab.models.linear import LinearManual, LinearNN, predict
+from lab.instruments.linear_trace import LinearTrace, road, sample_grads
 from lab.numbers import human
 from lab.train import Run, Step, train
 from ui import figures, linear_figures, runs, stepthrough

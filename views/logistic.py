@@ -3,10 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from lab.config import RunConfig
-from lab.explain import bce_table
-from lab.landscape import bce_surface, loss_along_line
-from lab.functions import BinaryCrossEntropy, bce, sigmoid
-from lab.logistic import LogisticManual, LogisticNN
+from lab.instruments.explain import bce_table
+from lab.instruments.landscape import bce_surface, loss_along_line
+from lab.models.functions import BinaryCrossEntropy, bce, sigmoid
+from lab.models.logistic import LogisticManual, LogisticNN
 from lab.numbers import human
 from lab.train import Run, train
 from ui import figures, owndata, runs, stepthrough

@@ -5,7 +5,9 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from lab import explain, functions, sigmoids
+from lab.instruments import explain
+from lab.models import functions
+from lab.models import sigmoids
 from lab.numbers import human, parse_number
 from lab.source import source_of
 from ui.loss_figures import bce_curves_figure, mse_vs_bce_figure, sigmoids_figure

@@ -4,12 +4,12 @@ import streamlit as st
 import torch
 
 from lab.config import RunConfig
-from lab.confusion import confident_mistakes, confusion_matrix, probs_on_test_split
-from lab.explain import cross_entropy_table
-from lab.functions import cross_entropy, cross_entropy_per_example, log_softmax, softmax
-from lab.functions import softmax_naive
-from lab.imagefiles import SOURCES
-from lab.softmax import SoftmaxManual, SoftmaxNN
+from lab.instruments.evaluation import confident_mistakes, confusion_matrix, probs_on_test_split
+from lab.instruments.explain import cross_entropy_table
+from lab.models.functions import cross_entropy, cross_entropy_per_example, log_softmax, softmax
+from lab.models.functions import softmax_naive
+from lab.data.imagefiles import SOURCES
+from lab.models.softmax import SoftmaxManual, SoftmaxNN
 from lab.train import Run, train
 from ui import figures, owndata, runs, stepthrough
 from ui import softmax_figures as sf

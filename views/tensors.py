@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from lab import tensors
+from lab.instruments import tensors
 from lab.source import source_of
 from ui.text import plain
 

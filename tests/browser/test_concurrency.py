@@ -22,7 +22,7 @@ import pytest
 import torch
 
 from lab.config import RunConfig
-from lab.datasets import load
+from lab.data import load
 from lab.numbers import human
 from lab.train import Run, train
 from tests.browser.helpers import (REPO_ROOT, SCREENSHOT_DIR, done, error_elements, screenshot,

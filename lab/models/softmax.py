@@ -1,13 +1,13 @@
 """Softmax regression twice: from plain tensors, and from torch.nn.
 
-The twins of lab.logistic for k classes: the same arguments (plus
+The twins of lab.models.logistic for k classes: the same arguments (plus
 num_classes), the same initial parameters, one mini-batch per `train_step`.
 """
 import torch
 from torch import nn
 
-from lab.functions import cross_entropy, softmax
-from lab.params import initial_params
+from lab.models.functions import cross_entropy, softmax
+from lab.models.params import initial_params
 
 
 class SoftmaxManual:

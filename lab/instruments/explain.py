@@ -2,7 +2,7 @@
 
 import torch
 
-from lab.functions import (LOG_FLOOR, bce_per_example, cross_entropy_per_example, mse,
+from lab.models.functions import (LOG_FLOOR, bce_per_example, cross_entropy_per_example, mse,
                            sigmoid, softmax)
 
 

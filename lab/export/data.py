@@ -1,7 +1,7 @@
 """Step 1 of an exported script, "prepare the dataset": the lab's loading code, inlined.
 
 Each function returns (imports, code): plain text that builds X_train,
-y_train, X_test, y_test (None without a test split) exactly as lab.datasets
+y_train, X_test, y_test (None without a test split) exactly as lab.data
 does, with nothing imported from the lab. Where the lab's own function can
 be shown as it is (the seeded split, the CSV label order), its source is
 copied with inspect, so the script cannot drift from the code that runs.
@@ -15,8 +15,9 @@ from textwrap import dedent
 
 import torch
 
-from lab import csvdata, datasets
-from lab.datasets import shortened
+from lab.data import csvdata
+from lab import data as datasets
+from lab.data import shortened
 from lab.source import source_of
 
 SKLEARN = {  # name → (loader, rows, label dtype, test fraction, scaling, what it is)
@@ -102,7 +103,7 @@ def tiny(name):
 
 
 def synthetic():
-    """The generator of lab.datasets.synthetic, with the same seeded draws in the same order."""
+    """The generator of lab.data.synthetic, with the same seeded draws in the same order."""
     return [], fill('''
         def make_synthetic(seed, num_train=2000, num_test=1000):
             """x ∈ [0, 1)², y = [σ(1.9·x1 − 3.1·x2 + 0.6) + N(0, 0.01²) ≥ 0.5]."""
@@ -176,7 +177,7 @@ def vision(name):
 
 
 def from_csv(path, label):
-    """The CSV file read as lab.csvdata reads a valid one (its checks are left to the lab)."""
+    """The CSV file read as lab.data.csvdata reads a valid one (its checks are left to the lab)."""
     code = fill('''
         CSV_PATH = $path
         LABEL = $label  # None: the last column

@@ -4,10 +4,10 @@ from typing import Callable
 
 import torch
 
-from lab.functions import LOG_FLOOR
-from lab.linear import LinearManual, LinearNN
-from lab.logistic import LogisticManual, LogisticNN
-from lab.softmax import SoftmaxManual, SoftmaxNN
+from lab.models.functions import LOG_FLOOR
+from lab.models.linear import LinearManual, LinearNN
+from lab.models.logistic import LogisticManual, LogisticNN
+from lab.models.softmax import SoftmaxManual, SoftmaxNN
 
 
 def binary_labels(z):

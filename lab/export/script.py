@@ -3,7 +3,7 @@
 The script is plain PyTorch in the course's four steps, imports nothing from
 the lab, and prints one line per epoch with the numbers the lab shows: the
 mean per-example loss (and accuracy) over each split. The hand-written
-functions of the manual twin are copied from lab.functions with inspect.
+functions of the manual twin are copied from lab.models.functions with inspect.
 """
 import csv
 import io
@@ -11,9 +11,9 @@ import shlex
 
 import torch
 
-from lab.datasets import shortened
-from lab.export_data import embedded, features_and_sizes, fill, literal, prepare
-from lab.export_model import SHAPES, design, evaluate, loss_and_optimizer, report, training
+from lab.data import shortened
+from lab.export.data import embedded, features_and_sizes, fill, literal, prepare
+from lab.export.model import SHAPES, design, evaluate, loss_and_optimizer, report, training
 from lab.history import COLUMNS
 from lab.train import EVAL_CHUNK
 

@@ -1,7 +1,7 @@
 """What a classifier gets wrong on the test split: the confusion matrix and its worst mistakes."""
 import torch
 
-from lab.functions import softmax
+from lab.models.functions import softmax
 
 CHUNK = 2048  # rows scored at once: a float copy of uint8 pixels stays small
 

@@ -1,7 +1,7 @@
 """A user's CSV file as a Dataset: numeric feature columns and one label column.
 
 Nothing in the file is ever evaluated: the csv module cuts it into strings
-(lab.csvtable) and float() reads the numbers. Each problem raises CsvError with a
+(lab.data.csvtable) and float() reads the numbers. Each problem raises CsvError with a
 one-line message for the person who made the file; rows are counted as a
 spreadsheet counts them, the header being row 1. Names (the file's, the columns',
 the labels') that hide a line break or a control character are refused, not
@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lab.csvtable import (MAX_BYTES, CsvError, check_table, data_rows, decode,  # noqa: F401
+from lab.data.csvtable import (MAX_BYTES, CsvError, check_table, data_rows, decode,  # noqa: F401
                           delimiter_of, hidden_in, number, read_table, too_big)
-from lab.datasets import Dataset, shortened, stratified_split
+from lab.data.dataset import Dataset, shortened, stratified_split
 
 # MAX_BYTES, decode, read_table and delimiter_of are here for the page, the tests and
-# the exported script, which know them as lab.csvdata's.
+# the exported script, which know them as lab.data.csvdata's.
 
 MAX_CLASSES = 20              # more distinct labels looks like a measurement, not a class
 MIN_ROWS = 10

@@ -7,8 +7,8 @@ notes' manual model ŷ = x·w, whose b stays fixed at 0.
 import torch
 from torch import nn
 
-from lab.functions import mse
-from lab.params import initial_params
+from lab.models.functions import mse
+from lab.models.params import initial_params
 
 
 class LinearManual:

@@ -8,7 +8,7 @@ import math
 
 import torch
 
-from lab.functions import sigmoid
+from lab.models.functions import sigmoid
 
 
 def logistic(z):

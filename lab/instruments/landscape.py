@@ -3,7 +3,11 @@
 The MSE is computed in float64: a diverging run's road reaches w ~ 1e19, where
 (ŷ − y)² overflows float32 to inf, and a chart cannot draw inf.
 """
+import copy
+
 import torch
+
+from lab.models.functions import bce_per_example, sigmoid
 
 F64 = torch.float64
 
@@ -69,8 +73,6 @@ def largest_stable_lr(X, y, reduction="mean"):
 
 def bce_surface(X, y, w_range, b_range, steps=61, reduction="mean"):
     """(ws, bs, losses): the BCE of ŷ = σ(x·w + b) on a grid, losses[j, i] at (ws[i], bs[j])."""
-    from lab.functions import bce_per_example, sigmoid
-
     x = X.reshape(-1).float()                             # (n,)
     ws = _grid(w_range, steps).float()                    # (steps,)
     bs = _grid(b_range, steps).float()
@@ -85,8 +87,6 @@ def loss_along_line(model, X, y, start, end, ts):
     For models with many parameters: the loss on the straight line from the
     initial to the current parameters (t = 0 and t = 1) and a little beyond.
     """
-    import copy
-
     probe = copy.deepcopy(model)
     losses = []
     with torch.no_grad():

@@ -3,11 +3,12 @@
 Each is read once into uint8 rows (n, C·H·W) from the torchvision dataset's
 `.data` and `.targets` arrays: no PIL image and no ToTensor per example, so
 a training step only indexes a tensor. Official train/test splits. Where the
-files come from, and what happens when they cannot be had: lab.imagefiles.
+files come from, and what happens when they cannot be had: lab.data.imagefiles.
 """
 from dataclasses import replace
 
-from lab.imagefiles import SOURCES, DatasetUnavailable, load_images  # noqa: F401 (for callers)
+from lab.data.dataset import Dataset
+from lab.data.imagefiles import SOURCES, DatasetUnavailable, load_images  # noqa: F401 (for callers)
 
 
 def mnist(seed=0, data_dir=None, progress=None):
@@ -43,8 +44,6 @@ def fashion_tshirt_v_trouser(seed=0, data_dir=None, progress=None):
 
 def image_dataset(name, data_dir, progress, description):
     """The named set as a Dataset: the official split, uint8 pixels, int64 labels."""
-    from lab.datasets import Dataset  # here, not at the top: lab.datasets imports this module
-
     (X_train, y_train), (X_test, y_test), classes = load_images(name, data_dir,
                                                                 progress=progress)
     return Dataset(name, "multiclass", X_train, y_train, X_test, y_test, [], classes,

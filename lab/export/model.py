@@ -1,19 +1,19 @@
 """Steps 2 to 4 of an exported script: design the model, loss and optimizer, training cycle.
 
 Plain text, written as the twins compute: the manual twin's hand-written
-functions are copied from lab.functions with inspect, the nn twin becomes
+functions are copied from lab.models.functions with inspect, the nn twin becomes
 nn.Linear, a library loss and optim.SGD; the training cycle draws the batch
 order as lab.train does and scores each split after every epoch as it does.
 """
 
-from lab import functions
-from lab.export_data import fill, has_test_split
+from lab.models import functions
+from lab.export.data import fill, has_test_split
 from lab.source import source_of
 
-HAND_WRITTEN_MODEL = {  # family → the manual twin's hand-written parts, from lab.functions
+HAND_WRITTEN_MODEL = {  # family → the manual twin's hand-written parts, from lab.models.functions
     "logistic": (functions.Sigmoid, functions.sigmoid),
 }
-HAND_WRITTEN_LOSS = {  # a string names a constant of lab.functions
+HAND_WRITTEN_LOSS = {  # a string names a constant of lab.models.functions
     "logistic": ("LOG_FLOOR", "GRAD_EPS", functions.BinaryCrossEntropy,
                  functions.bce_per_example, functions.bce),
     "softmax": (functions._row_max, functions.log_softmax,
@@ -33,7 +33,7 @@ LOSSES = {  # family → (hand-written, torch.nn, functional)
 
 
 def design(config, impl):
-    """Step 2: the initial parameters, drawn as lab.params draws them, and the forward pass."""
+    """Step 2: the initial parameters, drawn as lab.models.params draws them, and the forward pass."""
     w, k, _, _ = SHAPES[config.model]
     if impl == "manual":
         code = _manual_init(config.init, w, k)
@@ -209,7 +209,7 @@ def _update(family, impl, lr):
 
 
 def _sources(objects):
-    """The source of functions and classes of lab.functions; a string names a constant."""
+    """The source of functions and classes of lab.models.functions; a string names a constant."""
     lines = source_of(functions).splitlines()
     constants = [next(line for line in lines if line.startswith(f"{name} ="))
                  for name in objects if isinstance(name, str)]

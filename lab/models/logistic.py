@@ -6,8 +6,8 @@ mini-batch with `train_step` in the course's four steps.
 import torch
 from torch import nn
 
-from lab.functions import bce, sigmoid
-from lab.params import initial_params
+from lab.models.functions import bce, sigmoid
+from lab.models.params import initial_params
 
 
 class LogisticManual:

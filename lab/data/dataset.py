@@ -1,0 +1,76 @@
+"""A dataset: train/test tensors and their names, and what is done to one (split, scale, relabel).
+
+The bottom of lab.data: every loader (bundled, vision, csvdata) returns a Dataset.
+"""
+from dataclasses import dataclass, field, replace
+
+import torch
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train/test tensors and what a page needs to label them."""
+
+    name: str
+    task: str                       # binary, multiclass or regression
+    X_train: torch.Tensor           # (n, d) float32, or uint8 pixels for images
+    y_train: torch.Tensor           # (n,) float32 for binary/regression, int64 for multiclass
+    X_test: torch.Tensor | None     # None: the set has no test split
+    y_test: torch.Tensor | None
+    feature_names: list = field(default_factory=list)
+    class_names: list = field(default_factory=list)
+    true_params: dict | None = None   # {"weight": [[...]], "bias": [...]} where known
+    image_shape: tuple | None = None  # (C, H, W) when each row is an image
+    description: str = ""
+    source: str = ""                  # what it was read from, e.g. an upload's sha256
+
+    @property
+    def num_features(self):
+        return self.X_train.shape[1]
+
+    @property
+    def num_classes(self):
+        return len(self.class_names)
+
+    def features(self, X):
+        """Rows as float32: uint8 pixels are scaled to [0, 1] when they are used."""
+        return X.float().div_(255) if X.dtype == torch.uint8 else X
+
+
+def stratified_split(y, test_fraction, seed):
+    """Index tensors (train, test): each class split in the same proportion."""
+    g = torch.Generator().manual_seed(seed)
+    train, test = [], []
+    for label in torch.unique(y):
+        idx = torch.nonzero(y == label).reshape(-1)
+        idx = idx[torch.randperm(len(idx), generator=g)]
+        k = round(len(idx) * test_fraction)
+        test.append(idx[:k])
+        train.append(idx[k:])
+    return torch.sort(torch.cat(train)).values, torch.sort(torch.cat(test)).values
+
+
+def standardized(data):
+    """The same data with each feature z-scored by the training split's mean and std."""
+    X_train = data.features(data.X_train).double()  # float32 sums overflow past ~1e19
+    mean = X_train.mean(dim=0)
+    std = X_train.std(dim=0)
+    std = torch.where(std > 0, std, torch.ones_like(std))  # constant columns stay as they are
+    scale = lambda X: (None if X is None  # noqa: E731
+                       else ((data.features(X).double() - mean) / std).float())
+    return replace(data, X_train=scale(data.X_train), X_test=scale(data.X_test),
+                   true_params=None)
+
+
+def as_classes(data):
+    """A two-class set with class numbers (int64) for softmax regression, k = 2; others as they are."""
+    if data.task != "binary":
+        return data
+    numbers = lambda y: None if y is None else y.long()  # noqa: E731
+    return replace(data, task="multiclass", y_train=numbers(data.y_train),
+                   y_test=numbers(data.y_test), true_params=None)
+
+
+def shortened(text, limit=60):
+    """A user's text cut for a message: a 20 000-character name is not echoed whole."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
