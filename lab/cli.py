@@ -4,6 +4,8 @@ import json
 import sys
 import time
 
+import torch
+
 from lab import bench
 from lab.config import IMPLS, REDUCTIONS, RunConfig, validate
 from lab.data import DATASETS, load
@@ -100,8 +102,6 @@ def _text_final(final):
 
 
 def main(argv=None):
-    import torch
-
     torch.set_num_threads(1)  # small models: one thread is faster, and leaves a core free
     args = build_parser().parse_args(argv)
     try:

@@ -1,7 +1,7 @@
 """One run's settings: the single place their defaults and limits live."""
 from dataclasses import asdict, dataclass, fields, replace
 
-from lab.data import DATASETS, shortened
+from lab.data import check_name
 from lab.models import FAMILIES
 from lab.models.params import INITS
 
@@ -40,9 +40,7 @@ def validate(config):
     """Raise ValueError with a one-line, user-facing message for a bad setting."""
     if config.model not in FAMILIES:
         raise ValueError(f"unknown model {config.model!r}; choose one of {', '.join(FAMILIES)}")
-    if config.dataset not in DATASETS and not config.dataset.startswith("csv:"):
-        raise ValueError(f"unknown dataset {shortened(config.dataset)!r}; choose one of "
-                         f"{', '.join(DATASETS)}")
+    check_name(config.dataset)
     _check_choice("impl", config.impl, IMPLS)
     _check_choice("init", config.init, INITS)
     _check_choice("reduction", config.reduction, REDUCTIONS)

@@ -119,8 +119,12 @@ class Run:
             self.schedule[-1] = (self.updates, lr)
         else:
             self.schedule.append((self.updates, lr))
-        for model in self.models.values():
-            model.set_lr(lr)
+        for impl, model in self.models.items():
+            if impl == "manual":
+                model.lr = lr                             # its update reads self.lr
+            else:
+                for group in model.optimizer.param_groups:  # torch.optim keeps it per group
+                    group["lr"] = lr
 
     def batches(self):
         """This epoch's batches of row indices; None stands for the full set in order."""
@@ -144,33 +148,35 @@ class Run:
         """Mean loss and accuracy on both splits, for one twin."""
         d = self.data
         model = self.models[impl]
-        train_loss, train_acc, pinned = score(self.family, model, d, d.X_train, d.y_train)
+        train_loss, train_acc, pinned = score(self.family, impl, model, d, d.X_train, d.y_train)
         test_loss = test_acc = None
         if d.X_test is not None:
-            test_loss, test_acc, _ = score(self.family, model, d, d.X_test, d.y_test)
+            test_loss, test_acc, _ = score(self.family, impl, model, d, d.X_test, d.y_test)
         return Metrics(train_loss, train_acc, test_loss, test_acc, pinned)
 
 
-def score(family, model, data, X, y):
-    """(mean per-example loss, accuracy, examples at the loss's ceiling) over a split."""
+def score(family, impl, model, data, X, y):
+    """(mean per-example loss, accuracy, examples at the loss's ceiling) over a split,
+    the loss as twin `impl` computes it (the manual twin's by the hand-written functions)."""
     total, correct, pinned, n = 0.0, 0, 0, len(y)
     with torch.no_grad():
         for start in range(0, n, EVAL_CHUNK):
             Xc, yc = (X, y) if n <= EVAL_CHUNK else (X[start:start + EVAL_CHUNK],
                                                      y[start:start + EVAL_CHUNK])
-            chunk = _chunk_sums(family, model, data.features(Xc), yc)
+            chunk = _chunk_sums(family, impl, model, data.features(Xc), yc)
             total, correct, pinned = total + chunk[0], correct + chunk[1], pinned + chunk[2]
     return total / n, (None if family.labels is None else correct / n), int(pinned)
 
 
-def _chunk_sums(family, model, X, y):
+def _chunk_sums(family, impl, model, X, y):
     """(summed loss, right answers, examples at the loss's ceiling) of one chunk."""
-    z = model.logits(X)  # one forward pass for every number
-    total = model.loss_of_logits(z, y, reduction="sum").item()
+    z = family.logits(model, X)  # one forward pass for every number
+    loss = family.losses[impl]
+    total = loss(z, y, "sum").item()
     right = int((family.labels(z) == y).sum()) if family.labels else 0
     pinned = 0
     if family.ceiling is not None and total >= family.ceiling:  # else none can be there
-        pinned = int((model.loss_of_logits(z, y, reduction="none") >= family.ceiling).sum())
+        pinned = int((loss(z, y, "none") >= family.ceiling).sum())
     return total, right, pinned
 
 

@@ -6,7 +6,7 @@ For C1-notes, C3 (nn) and C4 on the bundled digits, each run three ways in turn 
 busy spell on a shared box hits all alike), in CPU seconds of this process:
   headless  lab.train over the run, as `python -m lab train` does;
   page      the real page in Streamlit's AppTest: the Train click's script run, which
-            trains and redraws live (every REDRAW_SECONDS) — no browser, so this is the
+            trains and redraws live (ui.throttle) — no browser, so this is the
             server's share of a live run;
   course    the course's own loop (C1 and C3; see lab/bench_loops.py).
 Prints a table and the ratios page / headless and page / course.

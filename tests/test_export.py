@@ -11,8 +11,13 @@ import torch
 from torch import nn
 
 from lab.config import RunConfig
-from lab.data import load
+from lab.data import bundled, load, standardized
+from lab.data.csvdata import csv_dataset
+from lab.data.dataset import features, z_scored
+from lab.data.imagefiles import as_tensors, resolve_data_dir
+from lab.data.vision import keep_two_classes
 from lab.export import export_script, metrics_csv, save_params
+from lab.source import source_of
 from lab.train import EpochEnd, Run, train, train_one_batch
 from tests.test_csvdata import write_csv
 from tests.test_vision import write_idx
@@ -186,9 +191,6 @@ def test_saved_parameters_load_into_nn_linear(tmp_path):
 ])
 def test_an_uploaded_csv_run_carries_its_rows(tmp_path, model, classes, standardize):
     """An upload has no file on the server: the script holds the rows the run used."""
-    from lab.data.csvdata import csv_dataset
-    from lab.data import standardized
-
     raw = write_csv(tmp_path / "upload.csv", classes=classes, rows=40).read_bytes()
     data = csv_dataset(raw, "upload.csv", seed=3)
     data = standardized(data) if standardize else data
@@ -240,3 +242,18 @@ def test_one_learning_rate_is_a_plain_lr_setting():
     script = export_script(config, schedule=[(0, 0.25)])   # the schedule's lr counts
     assert "\nLR = 0.25\n" in script and "LR_SCHEDULE" not in script
     assert export_script(config, schedule=[(0, 0.5)]) == export_script(config)
+
+
+def test_the_script_copies_the_labs_own_data_code():
+    """The generator, each scikit-learn split and the scaling are the lab's functions,
+    copied as they are: the script cannot drift from the code that runs."""
+    script = export_script(RunConfig(dataset="synthetic", standardize=True))
+    for function in (bundled.make_synthetic, features, z_scored):
+        assert source_of(function).strip() in script
+    for name, (loader, split) in bundled.SCIKIT_LEARN.items():
+        script = export_script(RunConfig(model="softmax", dataset=name))
+        assert source_of(split).strip() in script
+        assert f"from sklearn.datasets import {loader}\n" in script
+    script = export_script(RunConfig(dataset="mnist-0v1"))
+    for function in (resolve_data_dir, as_tensors, keep_two_classes):
+        assert source_of(function).strip() in script

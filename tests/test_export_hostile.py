@@ -2,6 +2,7 @@
 script, and the script still reproduces the run. The Datasets here are built by hand,
 past the CSV loader's checks, as any other code could build them."""
 import ast
+import csv
 import io
 import tokenize
 
@@ -9,8 +10,10 @@ import pytest
 import torch
 
 from lab.config import RunConfig
-from lab.data import Dataset
+from lab.data import Dataset, load
+from lab.data.csvdata import csv_dataset
 from lab.export import export_script
+from tests.test_csvdata import write_csv
 from tests.test_export import assert_same_numbers, lab_numbers, script_numbers
 
 
@@ -79,9 +82,6 @@ def test_hostile_names_are_written_as_data_and_never_run(breakout, model, num_cl
 
 def test_a_csv_file_with_hostile_names_is_read_as_data(tmp_path):
     """csv:PATH: the script reads the file itself; its path and label column are literals."""
-    from lab.data import load
-    from tests.test_csvdata import write_csv
-
     clean = write_csv(tmp_path / "clean.csv", label_first=True)
     label = BREAKOUTS["docstring"]("label")
     quoted = label.replace('"', '""')  # as CSV writes a quote inside a quoted value
@@ -107,10 +107,6 @@ ONE_LINE = [f'x"""; {payload("h1")}; """', f"y'''; {payload('h2')}; '''",
 
 def test_an_upload_with_names_the_loader_accepts_exports_them_as_data(tmp_path):
     """The path a user takes: a CSV file, csv_dataset, the exported script, run."""
-    import csv
-
-    from lab.data.csvdata import csv_dataset
-
     g = torch.Generator().manual_seed(0)
     classes = [f'no"""; {payload("c1")}; """', f"{{{payload('c2')}}}"]
     out = io.StringIO()

@@ -73,6 +73,30 @@ def test_sigmoid_then_bce_matches_torch_at_extreme_logits(reduction):
         torch.testing.assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-6)
 
 
+def test_the_sigmoids_derivative_comes_from_its_output_as_torchs_does():
+    """Why Sigmoid is a Function. For y = 0 and z ≥ 16.7, ŷ rounds to 1: torch.sigmoid then
+    nn.BCELoss gives the gradient 0; for z from 8 to 16.6 its rounded ŷ(1 − ŷ) cancels the
+    one BCE divides by. Autograd through the same plain operations does neither."""
+    z, y = torch.tensor([8.0, 12.0, 16.0, 17.0, 20.0, 30.0]), torch.zeros(6)
+
+    def plain(z):  # Sigmoid's forward, differentiated by autograd
+        e = torch.exp(torch.where(z < 0, z, -z))
+        return torch.where(z < 0, e / (1 + e), 1 / (1 + e))
+
+    def grad(sig, loss):
+        z_ = z.clone().requires_grad_()
+        loss(sig(z_), y).backward()
+        return z_.grad
+
+    oracle = grad(torch.sigmoid, nn.BCELoss(reduction="sum"))
+    assert oracle[3:].tolist() == [0.0, 0.0, 0.0]
+    torch.testing.assert_close(grad(sigmoid, lambda p, y: bce(p, y, "sum")), oracle,
+                               rtol=1e-6, atol=0)
+    by_autograd = grad(plain, lambda p, y: bce(p, y, "sum"))
+    assert by_autograd[3].item() > 1e4                  # 41 000 where torch has 0
+    assert (by_autograd[:3] - oracle[:3]).abs().max() > 1e-3
+
+
 def test_slides_bce_table():
     y_hat = torch.tensor([0.2, 0.8, 0.3, 0.7])
     y = torch.tensor([1.0, 1.0, 0.0, 0.0])

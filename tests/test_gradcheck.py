@@ -6,8 +6,10 @@ import torch
 
 from lab.config import RunConfig
 from lab.data import load
-from lab.instruments.gradcheck import check_gradients, step_explained
-from lab.models import make_model
+from lab.instruments import gradcheck
+from lab.instruments.gradcheck import check_gradients
+from lab.instruments.stepthrough import step_explained
+from lab.models import FAMILIES, make_model
 
 CASES = [("logistic", "iris"), ("logistic", "synthetic"), ("softmax", "digits"),
          ("linear", "hours-points")]
@@ -22,9 +24,9 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def model_and_batch(model, dataset, impl, reduction, init="default", batch=64):
+def model_and_batch(model, dataset, impl, reduction, init="default", batch=64, lr=0.1):
     data = load(dataset, seed=0)
-    config = RunConfig(model=model, dataset=dataset, reduction=reduction, init=init, lr=0.1)
+    config = RunConfig(model=model, dataset=dataset, reduction=reduction, init=init, lr=lr)
     return make_model(config, data, impl), data.X_train[:batch], data.y_train[:batch]
 
 
@@ -41,33 +43,34 @@ def test_autograd_formula_and_finite_differences_agree(model, dataset, reduction
         assert not check.finite_diff[name].isnan().any()  # small models: every entry checked
 
 
+@pytest.mark.parametrize("impl", ["manual", "nn"])
 @pytest.mark.parametrize("model, dataset", CASES)
-def test_autograd_is_what_the_twins_backward_gives(model, dataset):
-    m, X, y = model_and_batch(model, dataset, "nn", "mean")
+def test_autograd_is_what_the_twins_own_backward_gives(model, dataset, impl):
+    """The manual twin's column is its hand-written functions' backward, not PyTorch's."""
+    m, X, y = model_and_batch(model, dataset, impl, "mean")
+    m.train_step(X, y)  # the nn twin keeps its .grad after a step: the check must not add to it
     check = check_gradients(m, X, y)
+    for p in m.parameters():
+        p.grad = None
     m.loss(X, y).backward()
-    torch.testing.assert_close(check.autograd["weight"], m.linear.weight.grad)
-    torch.testing.assert_close(check.autograd["bias"], m.linear.bias.grad)
+    for name, p in zip(("weight", "bias"), m.parameters()):
+        torch.testing.assert_close(check.autograd[name], p.grad, rtol=0, atol=0)
 
 
 def test_a_wrong_formula_would_show_a_gap():
     """Sum reduction but the mean's gradient: the check must notice, not average it away."""
-    from lab.instruments import gradcheck
-
     m, X, y = model_and_batch("logistic", "iris", "manual", "sum")
-    params = m.params()
-    wrong = gradcheck.by_formula("logistic", params, X, y, "mean")
-    right = gradcheck.by_finite_differences("logistic", params, X, y, "sum")
+    params, family = m.params(), FAMILIES["logistic"]
+    wrong = gradcheck.by_formula(family, params, X, y, "mean")
+    right = gradcheck.by_finite_differences(family, params, X, y, "sum")
     assert gradcheck.relative_gap(wrong, right) > 0.5
 
 
 def test_large_models_check_an_even_subset():
-    from lab.instruments import gradcheck
-
     W, b = torch.zeros(10, 300), torch.zeros(10)
     X, y = torch.rand(8, 300), torch.arange(8) % 10
-    grads = gradcheck.by_finite_differences("softmax", {"weight": W, "bias": b}, X, y, "mean",
-                                            max_entries=500)
+    grads = gradcheck.by_finite_differences(FAMILIES["softmax"], {"weight": W, "bias": b}, X, y,
+                                            "mean", max_entries=500)
     checked = sum(int((~v.isnan()).sum()) for v in grads.values())
     assert checked == 500
     assert not grads["bias"][-1].isnan()  # the last entry is always among them
@@ -77,21 +80,23 @@ def test_large_models_check_an_even_subset():
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 @pytest.mark.parametrize("model, dataset", CASES)
 def test_explained_update_is_what_train_step_does(model, dataset, reduction, impl):
-    m, X, y = model_and_batch(model, dataset, impl, reduction, batch=16)
-    before = {k: v.clone() for k, v in m.params().items()}
     lr = 0.01 if reduction == "sum" else 0.1
-    m.set_lr(lr)
+    m, X, y = model_and_batch(model, dataset, impl, reduction, batch=16, lr=lr)
+    before = {k: v.clone() for k, v in m.params().items()}
     told = step_explained(m, X, y, lr)
     for k, v in m.params().items():  # explaining changed nothing
         assert torch.equal(v, before[k])
-    assert list(told) == ["forward", "loss", "backward", "update"]
+    assert list(told) == ["forward", "loss", "backward", "update", "lr"]
+    assert told["lr"] == lr
     loss = m.train_step(X, y).item()
     assert told["loss"]["value"] == pytest.approx(loss, rel=1e-6)
+    assert sum(told["loss"]["per_example"]) == pytest.approx(
+        loss * (len(y) if reduction == "mean" else 1), rel=1e-5)
     for k, v in m.params().items():
         after = torch.tensor(told["update"][k]["after"])
         torch.testing.assert_close(after, v, atol=1e-6, rtol=1e-6)
-        step = torch.tensor(told["update"][k]["step"])
-        torch.testing.assert_close(step, before[k] - v, atol=1e-6, rtol=1e-5)
+        grad = torch.tensor(told["update"][k]["grad"])   # the gradient itself, not lr·grad
+        torch.testing.assert_close(lr * grad, before[k] - v, atol=1e-6, rtol=1e-5)
 
 
 def test_forward_and_loss_numbers_per_example():
@@ -113,14 +118,3 @@ def test_softmax_forward_gives_rows_of_probabilities():
     told = step_explained(m, X, y, lr=0.1)
     assert len(told["forward"]["z"]) == 5 and len(told["forward"]["z"][0]) == 10
     assert all(sum(row) == pytest.approx(1.0) for row in told["forward"]["y_hat"])
-
-
-def test_the_notes_model_without_bias_keeps_b_at_zero():
-    from lab.models.linear import notes_model
-
-    m = notes_model(lr=0.01)
-    X, y = torch.tensor([[1.0], [2.0], [3.0]]), torch.tensor([2.0, 4.0, 6.0])
-    told = step_explained(m, X, y, lr=0.01)
-    m.train_step(X, y)
-    assert told["update"]["bias"]["after"] == [0.0]
-    assert told["update"]["weight"]["after"][0][0] == pytest.approx(m.w.item(), rel=1e-6)

@@ -13,8 +13,11 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from lab.train import Step
 from tests.pages import shown
+from ui import datasets as shared  # the process-wide dataset cache
 from ui.controls import FULL_BATCH
+from ui.panel import STEP_ROWS_KEPT, few_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -207,7 +210,7 @@ def test_a_tampered_link_with_train_starts_nothing(params):
     at.run()
     at.query_params.update({**params, "train": "1"})
     at.switch_page("views/logistic.py").run()
-    at.run()  # the rerun that would start training (see ui/live.py)
+    at.run()  # the rerun that would start training (see ui/panel.py)
     assert not at.exception and not at.error
     notice = " ".join(shown(w.value) for w in at.warning)
     assert all(name in notice for name in params if name in ("lr", "num_epochs", "dataset")
@@ -275,34 +278,24 @@ def test_a_run_that_raises_is_reported_and_the_session_goes_on(monkeypatch):
 
 def test_links_cycling_seeds_load_an_image_set_once(monkeypatch):
     """The dataset cache is per process: a seed that changes nothing must not add a copy."""
-    import ui.controls as controls
-
     loads = []
-    monkeypatch.setattr(controls, "load", lambda name, seed, standardize: loads.append(
+    monkeypatch.setattr(shared, "load", lambda name, seed, standardize: loads.append(
         (name, seed, standardize)) or object())
-    controls.cached_dataset.clear()
+    shared.cached_dataset.clear()
     try:
         for seed in range(20):
-            controls.cached_dataset("mnist-0v1", seed, False)
-            controls.cached_dataset("iris", seed % 2, False)  # here the seed is the split
+            shared.cached_dataset("mnist-0v1", seed, False)
+            shared.cached_dataset("iris", seed % 2, False)  # here the seed is the split
         assert loads.count(("mnist-0v1", 0, False)) == 1 and len(loads) == 3
     finally:
-        controls.cached_dataset.clear()
+        shared.cached_dataset.clear()
 
 
 def test_the_newest_batch_is_kept_as_a_few_rows_not_a_view_of_the_whole_batch():
     """A full batch of uint8 images becomes one float copy per step (188 MB for MNIST);
     a session keeps a few of its rows for the tables, and must not keep the copy alive."""
-    from types import SimpleNamespace
-
-    from lab.train import Step
-    from ui.live import STEP_ROWS_KEPT, Panel, PanelState
-
     X, y = torch.zeros(5000, 784), torch.zeros(5000)  # (n, d) as Dataset.features makes it
-    holder = SimpleNamespace(state=PanelState())
-    Panel._note(holder, Step(1, 0, 1, X, y, {}, None, len(y)))
-    Panel._keep_few_rows(holder)  # what the panel does whenever training pauses or stops
-    kept = holder.state.last_step
+    kept = few_rows(Step(1, 0, 1, X, y, {}, None, len(y)))  # whenever training pauses or stops
     assert kept.rows == 5000 and len(kept.X) == STEP_ROWS_KEPT
     assert kept.X.untyped_storage().nbytes() == STEP_ROWS_KEPT * 784 * 4
     assert kept.y.untyped_storage().nbytes() == STEP_ROWS_KEPT * 4

@@ -138,9 +138,8 @@ def test_divergence_stops_keeps_history_and_last_good_parameters():
     config = RunConfig(dataset="breast-cancer", impl="both", lr=100.0, batch_size=1 << 20,
                        reduction="sum", num_epochs=50)
     run = Run(config, load("breast-cancer"))
-    run.set_lr(100.0)
-    for model in run.models.values():  # push the learning rate far past any slider
-        model.set_lr(1e36)
+    run.models["manual"].lr = 1e36  # push the learning rate far past any slider
+    run.models["nn"].optimizer.param_groups[0]["lr"] = 1e36
     events = list(train(run, 50))
     assert isinstance(events[-1], Diverged)
     assert "learning rate" in events[-1].message and "Lower" in events[-1].message

@@ -5,9 +5,8 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from lab.instruments import explain
+from lab.instruments import explain, tensors
 from lab.models import sigmoids
-from lab.instruments import tensors
 
 SLIDES_Y = torch.tensor([1.0, 1.0, 0.0, 0.0])
 SLIDES_Y_HAT = torch.tensor([0.2, 0.8, 0.3, 0.7])

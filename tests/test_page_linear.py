@@ -9,13 +9,14 @@ import torch
 
 from lab.config import RunConfig
 from lab.data import load
-from lab.models.linear import LinearManual, set_params
+from lab.models.linear import LinearManual
 from lab.instruments.linear_trace import LinearTrace, road, sample_grads
 from lab.numbers import human
 from lab.train import EpochEnd, Run, train
+from tests.linear_helpers import set_params
 from tests.pages import chart_data, errors, set_widget
 from tests.pages import open_page as _open
-from ui.figures import MAX_DRAWN, SHORT_LABEL
+from ui.charts import MAX_DRAWN, SHORT_LABEL
 
 FIT = "The fitted line and the prediction"
 LANDSCAPE_W = "Loss against w (b held at its current value)"
@@ -100,7 +101,7 @@ def test_trains_with_every_implementation_and_the_grad_table_grows(impl):
     assert sorted(rows["x"][:3]) == [1.0, 2.0, 3.0]
     if impl == "both":
         assert run.max_param_gap < 1e-5
-        assert any("largest parameter gap" in c.value for c in at.caption)
+        assert any(c.value.startswith("manual vs torch.nn, largest gap") for c in at.caption)
 
 
 def test_the_grad_table_is_what_the_notes_loop_prints():

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from lab.numbers import human
 from tests.pages import APP, chart_data, set_widget
 from tests.pages import open_page as _open
-from ui.figures import MAX_DRAWN
+from ui.charts import MAX_DRAWN
 
 BUNDLED = ["hours", "iris", "synthetic", "breast-cancer"]
 
@@ -41,8 +41,73 @@ def test_trains_every_dataset_with_every_implementation(dataset, impl):
     assert set(run.models) == ({"manual", "nn"} if impl == "both" else {impl})
     assert len(run.history) == 3
     assert any("Epoch 3" in m.value for m in at.markdown)
-    assert len(chart_data(at, "Accuracy (threshold 0.5)")["curves"]) >= 3
-    assert len(at.dataframe) >= 2  # the BCE table and the parameters
+    assert_curves_are_the_runs(at, run, "Accuracy (threshold 0.5)", "acc")
+    assert_bce_table_is_torchs(at, run, panel(at).last_step)
+    assert_parameters_table_is_the_runs(at, run)
+
+
+def assert_curves_are_the_runs(at, run, title, column):
+    """A point per epoch, split (test only when there is one) and twin; the last ones are
+    the run's latest metrics."""
+    curves = chart_data(at, title)["curves"]
+    latest = run.history.latest.metrics
+    splits = {impl: [s for s in ("train", "test")
+                     if getattr(latest[impl], f"{s}_{column}") is not None] for impl in run.models}
+    assert sorted(zip(curves["epoch"], curves["split"], curves["implementation"])) == sorted(
+        (e, split, impl) for e in range(1, run.epoch + 1)
+        for impl in run.models for split in splits[impl])
+    last = curves[curves["epoch"] == run.epoch].set_index(["split", "implementation"])["value"]
+    for impl in run.models:
+        for split in splits[impl]:
+            assert last[split, impl] == getattr(latest[impl], f"{split}_{column}")
+
+
+def shown_numbers(column):
+    """A table column of numbers that the page wrote as text (lab.numbers.human)."""
+    return [float(v) for v in column]
+
+
+def assert_bce_table_is_torchs(at, run, step):
+    """The worked BCE table: the first 8 rows of the last batch, every column as PyTorch
+    computes it from those rows and the first twin's parameters, to the digits shown."""
+    F = torch.nn.functional
+    data, impl = run.data, next(iter(run.models))
+    names = list(data.feature_names) if data.num_features <= 4 else []
+    columns = (*names, "y", "z = w·x + b", "ŷ", "y·log ŷ", "(1−y)·log(1−ŷ)", "loss")
+    (table,) = [d.value for d in at.dataframe if tuple(d.value.columns) == columns]
+    n = min(8, len(step.y))
+    X, y, p = step.X[:n], step.y[:n].float(), run.params(impl)
+    z = F.linear(X, p["weight"], p["bias"]).reshape(-1)  # (n,)
+    y_hat = torch.sigmoid(z)
+    expected = {**{name: X[:, j] for j, name in enumerate(names)}, "y": y, "z = w·x + b": z,
+                "ŷ": y_hat, "y·log ŷ": y * torch.log(y_hat).clamp(min=-100),
+                "(1−y)·log(1−ŷ)": (1 - y) * torch.log(1 - y_hat).clamp(min=-100),
+                "loss": F.binary_cross_entropy(y_hat, y, reduction="none")}
+    assert len(table) == n
+    for name, values in expected.items():  # 4 decimals, or 3 significant digits (1.67e-06)
+        expected_values = pytest.approx(values.tolist(), rel=5e-3, abs=1e-4)
+        assert shown_numbers(table[name]) == expected_values, name
+
+
+def assert_parameters_table_is_the_runs(at, run):
+    """A row per twin (and the true parameters when known): w (the first 8) and b."""
+    data, d = run.data, run.data.num_features
+    names = data.feature_names if d <= 8 else [f"w{i}" for i in range(8)]
+    columns = ["", *(f"w[{n}]" for n in names), *(["…"] if d > 8 else []), "b"]
+    (table,) = [t.value for t in at.dataframe if list(t.value.columns) == columns]
+    rows = table.set_index("")
+    params = {}
+    for impl in run.models:
+        p = run.params(impl)
+        params[impl] = (p["weight"].reshape(-1).tolist(), p["bias"].item())
+    if data.true_params:  # synthetic: the parameters the data was drawn with
+        params["true"] = (data.true_params["weight"][0], data.true_params["bias"][0])
+    assert rows.index.tolist() == list(params)
+    for row, (w, b) in params.items():
+        assert rows.loc[row, columns[1:1 + min(d, 8)]].tolist() == [human(v) for v in w[:8]]
+        assert rows.loc[row, "b"] == human(b)
+        if d > 8:
+            assert rows.loc[row, "…"] == f"{d - 8} more"
 
 
 def test_c1_defaults_train_to_a_crossing_between_2_and_3_hours():
@@ -84,8 +149,12 @@ def test_changing_the_learning_rate_keeps_the_run():
     at.button(key="logistic.train").click().run()
     run = panel(at).run
     at.select_slider(key="logistic.lr").set_value(0.5).run()
+    assert run.lrs == [0.01]  # a stopped run takes the page's rate when it trains again
     at.button(key="logistic.train").click().run()  # continues, with the new rate
     assert panel(at).run is run and run.config.lr == 0.5 and run.lrs == [0.01, 0.5]
+    at.select_slider(key="logistic.lr").set_value(0.1).run()
+    at.button(key="logistic.step").click().run()  # and a Step too
+    assert panel(at).run is run and run.lrs == [0.01, 0.5, 0.1]
     at.selectbox(key="logistic.dataset").set_value("iris").run()
     assert panel(at).run is run  # kept on screen until Train starts a new one
     assert any("Settings changed" in i.value for i in at.info)
@@ -126,7 +195,7 @@ def open_link(params):
         at.query_params[name] = value
     at.switch_page("views/logistic.py").run()
     if params.get("train") == "1":
-        at.run()  # the browser's timed rerun that starts training (see ui/live.py)
+        at.run()  # the browser's timed rerun that starts training (see ui/panel.py)
     return at
 
 
@@ -195,34 +264,38 @@ def test_step_shows_the_four_stages_with_this_batchs_numbers():
     assert panel(at).run.batch == 2
 
 
+def count_calls(monkeypatch, module, name, calls):
+    """Count in calls[name] the calls of module.name, a public function the page uses."""
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls[name] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(module, name, counted)
+
+
 @pytest.mark.parametrize("backlog, full_redraws_while_training", [(0, True), (1000, False)])
 def test_a_browser_far_behind_gets_only_the_status_line(monkeypatch, backlog,
                                                        full_redraws_while_training):
-    """Streamlit drops a browser 500 messages behind; the panel sends it less meanwhile."""
-    import ui.live
+    """Streamlit drops a browser 500 messages behind; the panel sends it less meanwhile.
+    Counted on the page: every redraw writes the status line, a full one the sigmoid too."""
+    import ui.logistic_figures
+    import ui.panel
+    import ui.server
+    import ui.throttle
 
-    calls = {"full": 0, "status": 0}
-    full, status = ui.live.Panel._draw, ui.live.Panel._draw_status
-
-    def count_full(self, live=False):
-        calls["full"] += 1
-        return full(self, live)
-
-    def count_status(self):
-        calls["status"] += 1
-        return status(self)
-
-    monkeypatch.setattr(ui.live, "client_backlog", lambda: backlog)
-    monkeypatch.setattr(ui.live.Panel, "_draw", count_full)
-    monkeypatch.setattr(ui.live.Panel, "_draw_status", count_status)
-    monkeypatch.setattr(ui.live, "REDRAW_SECONDS", 0.0)  # a redraw after every event
+    calls = {"sigmoid_1d": 0, "status_line": 0}
+    count_calls(monkeypatch, ui.logistic_figures, "sigmoid_1d", calls)  # hours: one feature
+    count_calls(monkeypatch, ui.panel, "status_line", calls)
+    monkeypatch.setattr(ui.server, "client_backlog", lambda: backlog)
+    monkeypatch.setattr(ui.throttle, "REDRAW_SECONDS", 0.0)  # a redraw after every event
     at = open_page()
     at.number_input(key="logistic.num_epochs").set_value(20).run()
     before = dict(calls)
     at.button(key="logistic.train").click().run()
     assert panel(at).run.epoch == 20 and not at.exception
-    full_draws = calls["full"] - before["full"]
-    statuses = calls["status"] - before["status"]
+    full_draws = calls["sigmoid_1d"] - before["sigmoid_1d"]
+    statuses = calls["status_line"] - before["status_line"]
     if full_redraws_while_training:
         assert full_draws >= 20
     else:
@@ -234,29 +307,23 @@ def test_a_browser_far_behind_gets_only_the_status_line(monkeypatch, backlog,
 def test_the_details_are_redrawn_less_often_while_training(monkeypatch, detail_seconds,
                                                             details_while_training):
     """The curves at every redraw; the tables and the landscape every DETAIL_SECONDS, and
-    always once training ends, so the page at rest shows the final state everywhere."""
-    import ui.live
+    always once training ends, so the page at rest shows the final state everywhere.
+    Counted on the page: the sigmoid is in its live view, the landscape in its details."""
+    import ui.charts
+    import ui.logistic_figures
+    import ui.throttle
 
-    calls = {"draw": 0, "details": 0}
-    show = ui.live.Panel.show
-
-    def counting_show(self, draw, details=None):
-        def count(name, drawer):
-            def counted(run, step):
-                calls[name] += 1
-                return drawer(run, step)
-            return counted
-        return show(self, count("draw", draw), count("details", details))
-
-    monkeypatch.setattr(ui.live.Panel, "show", counting_show)
-    monkeypatch.setattr(ui.live, "REDRAW_SECONDS", 0.0)
-    monkeypatch.setattr(ui.live, "DETAIL_SECONDS", detail_seconds)
+    calls = {"sigmoid_1d": 0, "loss_surface": 0}
+    count_calls(monkeypatch, ui.logistic_figures, "sigmoid_1d", calls)  # hours: one feature,
+    count_calls(monkeypatch, ui.charts, "loss_surface", calls)          # so (w, b): a surface
+    monkeypatch.setattr(ui.throttle, "REDRAW_SECONDS", 0.0)
+    monkeypatch.setattr(ui.throttle, "DETAIL_SECONDS", detail_seconds)
     at = open_page()
     at.number_input(key="logistic.num_epochs").set_value(20).run()
     before = dict(calls)
     at.button(key="logistic.train").click().run()
     assert panel(at).run.epoch == 20 and not at.exception
-    draws, details = (calls[k] - before[k] for k in ("draw", "details"))
+    draws, details = (calls[k] - before[k] for k in ("sigmoid_1d", "loss_surface"))
     assert draws >= 20
     if details_while_training:
         assert details == draws

@@ -44,6 +44,39 @@ def assert_confusion_holds_the_test_split(at, data):
     assert cells["count"].sum() == len(data.y_test)
 
 
+def assert_accuracy_curves_are_the_runs(at, run):
+    """A point per epoch, split and twin; the last ones are the run's latest accuracies."""
+    curves = chart_data(at, ACCURACY)["curves"]
+    assert sorted(zip(curves["epoch"], curves["split"], curves["implementation"])) == sorted(
+        (e, split, impl) for e in range(1, run.epoch + 1) for split in ("train", "test")
+        for impl in run.models)
+    last = curves[curves["epoch"] == run.epoch].set_index(["split", "implementation"])["value"]
+    for impl, metrics in run.history.latest.metrics.items():
+        assert (last["train", impl], last["test", impl]) == (metrics.train_acc, metrics.test_acc)
+
+
+def assert_cross_entropy_table_is_torchs(at, run, step):
+    """The worked cross-entropy table: the first 8 rows of the last batch, each column as
+    PyTorch computes it from those rows and the first twin's parameters, to the digits shown."""
+    F = torch.nn.functional
+    names = run.data.class_names
+    columns = ["#", "y", "predicted", "p[y]", "−log p[y]", *(f"z[{name}]" for name in names)]
+    (table,) = [d.value for d in at.dataframe if list(d.value.columns) == columns]
+    n = min(8, len(step.y))
+    X, y, p = step.X[:n], step.y[:n], run.params(next(iter(run.models)))
+    logits = F.linear(X, p["weight"], p["bias"])  # (n, k)
+    probs = torch.softmax(logits, dim=1)
+    assert table["#"].tolist() == list(range(1, n + 1))
+    assert table["y"].tolist() == [names[c] for c in y.tolist()]
+    assert table["predicted"].tolist() == [names[c] for c in logits.argmax(dim=1).tolist()]
+    expected = {"p[y]": probs[torch.arange(n), y],
+                "−log p[y]": F.cross_entropy(logits, y, reduction="none"),
+                **{f"z[{name}]": logits[:, j] for j, name in enumerate(names)}}
+    for name, values in expected.items():  # 4 decimals, or 3 significant digits (7.64e-03)
+        shown_values = [float(v) for v in table[name]]
+        assert shown_values == pytest.approx(values.tolist(), rel=5e-3, abs=1e-4), name
+
+
 @pytest.mark.parametrize("impl", ["manual", "nn", "both"])
 @pytest.mark.parametrize("dataset", ["digits", "iris3"])
 def test_trains_every_bundled_dataset_with_every_implementation(dataset, impl):
@@ -54,10 +87,10 @@ def test_trains_every_bundled_dataset_with_every_implementation(dataset, impl):
     if impl == "both":
         assert run.max_param_gap < 1e-4
         assert any(c.value.startswith("manual vs torch.nn, largest gap") for c in at.caption)
-    assert len(chart_data(at, ACCURACY)["curves"]) >= 3
+    assert_accuracy_curves_are_the_runs(at, run)
     assert_confusion_holds_the_test_split(at, run.data)
     assert any("Epoch 3" in m.value for m in at.markdown)
-    assert len(at.dataframe) >= 1  # the worked cross-entropy table
+    assert_cross_entropy_table_is_torchs(at, run, panel(at).last_step)
     if dataset == "digits":  # 10 weight pictures, 8 mistakes and 4 worked examples at most
         assert len(at.get("image")) >= 10
     else:  # tabular: the weights as a class × feature heat map
@@ -100,7 +133,7 @@ def test_the_naive_softmax_gives_nan_where_the_shifted_one_does_not():
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     """An empty data directory, and image sets loaded afresh (the cache is process-wide)."""
-    from ui.controls import cached_dataset
+    from ui.datasets import cached_dataset
 
     monkeypatch.setenv("LAB_DATA_DIR", str(tmp_path))
     cached_dataset.clear()

@@ -154,7 +154,14 @@ def test_tensor_page_shows_pytorchs_words_for_bad_input(tensors):
 
 
 def test_tensor_page_matrix_product(tensors):
-    assert any(c.startswith("tensor([[") and "e-0" in c for c in code_blocks(tensors))
+    """P (3×2) and Q (4×2) from N(0, 0.01²) with seed 0, and P @ Q.T, as PyTorch prints them."""
+    g = torch.Generator().manual_seed(0)
+    P = torch.normal(0.0, 0.01, size=(3, 2), generator=g)
+    Q = torch.normal(0.0, 0.01, size=(4, 2), generator=g)
+    blocks = code_blocks(tensors)
+    first = blocks.index(str(P))
+    assert sorted(blocks[first:first + 4]) == sorted(map(str, (P, Q, Q.T, P @ Q.T)))  # 2 columns
+    assert (P @ Q.T).shape == (3, 4) and "e-0" in str(P @ Q.T)  # products of 0.01s: tiny
     tensors.number_input(key="q_cols").set_value(3).run()
     assert any("cannot be multiplied (3x2 and 3x4)" in shown(e.value) for e in tensors.error)
 

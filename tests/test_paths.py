@@ -148,7 +148,7 @@ def test_a_csv_uploaded_again_with_other_columns_starts_a_new_run():
 def test_a_dataset_loaded_again_after_eviction_keeps_the_run():
     """The shared cache may evict a set and load it again as a new object: the student's
     run is not 'changed' by that, and Step goes on with it."""
-    from ui.controls import cached_dataset
+    from ui.datasets import cached_dataset
 
     at = open_page("logistic")
     at.button(key="logistic.step").click().run()

@@ -62,7 +62,7 @@ def open_link(page, params):
         at.query_params[name] = value
     at.switch_page(page).run()
     if params.get("train") == "1":
-        at.run()  # the browser's timed rerun that starts training (see ui/live.py)
+        at.run()  # the browser's timed rerun that starts training (see ui/panel.py)
     assert not at.exception, [e.message for e in at.exception]
     return at
 

@@ -9,7 +9,7 @@ from lab.models.functions import (cross_entropy, cross_entropy_per_example, log_
                            softmax_naive)
 from lab.models import FAMILIES
 from lab.models.softmax import SoftmaxManual, SoftmaxNN
-from lab.train import EpochEnd, Run, train
+from lab.train import EpochEnd, Run, next_batch, train, train_one_batch
 
 # The digits defaults the Softmax page uses: test accuracy ≥ 0.95 within 20 epochs.
 DIGITS = dict(lr=0.5, batch_size=32, num_epochs=20)
@@ -111,13 +111,18 @@ def test_twins_start_equal_and_take_equal_steps(reduction):
                                                             rel=1e-5)
 
 
-def test_set_lr_changes_the_step():
-    X, y = torch.eye(3), torch.tensor([0, 1, 2])
-    for cls in (SoftmaxManual, SoftmaxNN):
-        model = cls(3, 3, lr=0.1, init="zeros")
-        model.set_lr(0.0)
-        model.train_step(X, y)
-        assert not model.params()["weight"].any()
+def test_set_lr_reaches_both_twins():
+    """Run.set_lr sets the manual twin's lr and the nn twin's optimizer alike."""
+    config = RunConfig(model="softmax", dataset="iris3", impl="both", lr=10.0, batch_size=8,
+                       init="zeros")
+    run = Run(config, load("iris3"))
+    X, y = next_batch(run)
+    run.set_lr(0.001)
+    train_one_batch(run)
+    oracle = SoftmaxManual(X.shape[1], 3, lr=0.001, init="zeros")
+    oracle.train_step(X, y)
+    for impl in ("manual", "nn"):
+        torch.testing.assert_close(run.params(impl)["weight"], oracle.params()["weight"])
 
 
 def test_family_predicts_the_argmax():
@@ -126,7 +131,8 @@ def test_family_predicts_the_argmax():
     model = SoftmaxManual(2, 3, lr=0.1, init="zeros")
     with torch.no_grad():
         model.b.copy_(torch.tensor([0.0, 5.0, 1.0]))
-    assert family.predict(model, torch.zeros(4, 2)).tolist() == [1, 1, 1, 1]
+    labels = family.labels(family.logits(model, torch.zeros(4, 2)))
+    assert labels.tolist() == [1, 1, 1, 1]
 
 
 def test_twins_in_lockstep_on_digits():

@@ -637,7 +637,7 @@ def offline(monkeypatch, tmp_path):
     import urllib.error
     import urllib.request
 
-    from ui.controls import cached_dataset
+    from ui.datasets import cached_dataset
 
     def refuse(*args, **kwargs):
         raise urllib.error.URLError("offline (stateful test)")

@@ -2,12 +2,11 @@
 import re
 
 import pytest
+import torch
 
 from tests.pages import shown
 from ui.softmax_figures import confusion
 from ui.text import plain, short_labels
-
-import torch
 
 HOSTILE = [
     "[Click to log in](https://evil.example/)", "![x](https://evil.example/t.png)",

@@ -221,6 +221,31 @@ def test_completed_download_moves_into_place(tmp_path, monkeypatch):
     assert load("mnist", data_dir=tmp_path).y_train.tolist() == data.y_train.tolist()
 
 
+def test_fetching_puts_the_files_in_place_and_reads_them_into_nothing(tmp_path, monkeypatch):
+    """fetch_images only fetches: the set is read when it is loaded, once."""
+    from torchvision.datasets import mnist
+
+    def fetch(url, download_root, filename=None, md5=None, **kwargs):
+        name = filename.removesuffix(".gz")
+        (Path(download_root) / name).write_bytes(idx_bytes(name, SIZES[name.split("-")[0]]))
+
+    monkeypatch.setattr(mnist, "download_and_extract_archive", fetch)
+    reads = []
+    read = imagefiles._read
+    monkeypatch.setattr(imagefiles, "_read", lambda *args: reads.append(args) or read(*args))
+    progress = []
+    assert imagefiles.fetch_images("mnist", tmp_path, progress.append) is None
+    assert sorted(p.name for p in (tmp_path / "MNIST" / "raw").iterdir()) == sorted(IDX_FILES)
+    assert progress[-1] == f"MNIST is ready in {tmp_path}" and reads == []
+    assert load("mnist", data_dir=tmp_path).X_train.shape == (20, 784) and len(reads) == 1
+
+
+def test_fetching_a_set_in_place_downloads_nothing(tmp_path, offline):
+    write_idx(tmp_path, "MNIST")
+    imagefiles.fetch_images("mnist", tmp_path)
+    assert offline == []
+
+
 def test_missing_files_without_download(tmp_path):
     with pytest.raises(DatasetUnavailable, match="4 of its files are missing"):
         imagefiles.load_images("mnist", tmp_path, download=False)
@@ -265,3 +290,9 @@ def test_image_sets_train(tmp_path):
         ends = [e for e in train(run, 3) if isinstance(e, EpochEnd)]
         assert ends[-1].metrics["nn"].train_loss < ends[0].metrics["nn"].train_loss
         assert run.max_param_gap < 1e-4
+
+
+def test_each_two_class_set_reads_the_files_of_the_set_it_is_cut_from():
+    assert [vision.files_of(name) for name in ("mnist-0v1", "fashion-mnist-tshirt-v-trouser",
+                                               "cifar10", "iris")] == [
+        "mnist", "fashion-mnist", "cifar10", None]

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
-from lab.data import DATASETS, load
+from lab.data import DATASETS
 from lab.source import source_of
 from lab.urlstate import from_params, to_params
-from lab.data.vision import VISION_DATASETS
 from ui.text import quoted
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
@@ -15,26 +14,6 @@ FULL_BATCH = 1 << 20  # larger than any bundled split: the whole training set at
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, FULL_BATCH]
 KEEP = dict(persist_state="session")  # a setting survives a visit to another page
 IMPL_LABELS = {"manual": "manual", "nn": "torch.nn", "both": "both"}
-
-
-def cached_dataset(name, seed, standardize):
-    """One copy per process, shared read-only by every session.
-
-    A torchvision set comes with its official split, so the seed plays no part in it:
-    one copy, not one per seed (a link cycling seeds would otherwise fill the cache
-    with 64 copies of MNIST).
-    """
-    if name in VISION_DATASETS:
-        seed = 0
-    return _shared_dataset(name, seed, standardize)
-
-
-@st.cache_resource(max_entries=64, show_spinner="Loading the dataset…")
-def _shared_dataset(name, seed, standardize):
-    return load(name, seed=seed, standardize=standardize)
-
-
-cached_dataset.clear = _shared_dataset.clear
 
 
 def run_settings(page, model, datasets, defaults, omit=()):

@@ -1,21 +1,20 @@
-"""Vega-Lite specs of the linear-regression page (C6): the fit, and the loss landscape.
+"""Vega-Lite specs of the linear-regression page (C6): the fit, the loss against w, the
+grads table and why a run diverged. The loss over (w, b) is ui.charts.loss_surface.
 
-As in ui.figures, each spec stays the same while training and only its named
+As in ui.charts, each spec stays the same while training and only its named
 datasets change, so the charts update in place.
 
 A diverging run reaches w ~ 1e+33 before it stops: every spec here keeps its tick
 labels short and sends only finite numbers (Vega-Lite draws nothing near an inf).
 """
-import math
-
 import pandas as pd
 
 from lab.instruments.landscape import largest_stable_lr
 from lab.numbers import human
-from ui.figures import HEAT_OVERLAP, _spec, heat_map, snapped
+from ui.charts import NOW, drawable, spec
 
 X_MAX, Y_RANGE = 5.0, [-1.0, 11.0]  # fixed axes: the line moves, the frame does not
-LINE, PATH, NOW = "#1f77b4", "#ff7f0e", "#d62728"
+LINE, PATH = "#1f77b4", "#ff7f0e"
 
 
 def fit_line(w, b, X, y, x_new):
@@ -43,7 +42,7 @@ def fit_line(w, b, X, y, x_new):
                       "y": {"field": "y", "type": "quantitative"},
                       "text": {"field": "label"}}},
     ]
-    return drawable(_spec("The fitted line and the prediction", layers, datasets,
+    return drawable(spec("The fitted line and the prediction", layers, datasets,
                           "hours x", "points ŷ", x_domain=[0, X_MAX], y_domain=Y_RANGE))
 
 
@@ -78,60 +77,8 @@ def loss_over_w(ws, curve, path, now, y_title):
         _line("path", "w", "loss", PATH, width=2, order="update", point=True),
         _dots("now", "w", "loss", NOW, size=320),
     ]
-    return drawable(_spec("Loss against w (b held at its current value)", layers, datasets,
+    return drawable(spec("Loss against w (b held at its current value)", layers, datasets,
                           "w", y_title))
-
-
-def loss_surface(ws, bs, grid, road, best, y_title):
-    """The loss over (w, b) as a heatmap, with gradient descent's road and the best fit.
-
-    grid[j, i] is the loss at (ws[i], bs[j]); road is (updates, ws, bs).
-    """
-    dw = (ws[1] - ws[0]).item() / 2 * HEAT_OVERLAP
-    db = (bs[1] - bs[0]).item() / 2 * HEAT_OVERLAP
-    cells = [(w - dw, w + dw, b - db, b + db, grid[j, i].item())
-             for j, b in enumerate(bs.tolist()) for i, w in enumerate(ws.tolist())]
-    updates, road_ws, road_bs = road
-    datasets = {
-        "cells": pd.DataFrame(cells, columns=["w", "w2", "b", "b2", "loss"]),
-        "road": pd.DataFrame({"update": updates, "w": road_ws.tolist(), "b": road_bs.tolist()}),
-        "ends": pd.DataFrame({"w": [road_ws[-1].item(), best[0]],
-                              "b": [road_bs[-1].item(), best[1]],
-                              "point": ["now", "best fit"]}),
-    }
-    tight = {"zero": False, "nice": False}
-    heat = {"data": {"name": "cells"}, "mark": "rect",
-            "encoding": {"x": {"field": "w", "type": "quantitative", "scale": tight},
-                         "x2": {"field": "w2"},
-                         "y": {"field": "b", "type": "quantitative", "scale": tight},
-                         "y2": {"field": "b2"},
-                         "color": {"field": "loss", "type": "quantitative", "legend": None,
-                                   "scale": {"type": "sqrt", "scheme": "viridis"}},
-                         "tooltip": [{"field": "loss", "title": y_title, "format": ".4~g"}]}}
-    points = {"x": {"field": "w", "type": "quantitative"},
-              "y": {"field": "b", "type": "quantitative"}}
-    layers = [
-        heat,
-        _line("road", "w", "b", "white", width=3, order="update"),
-        {"data": {"name": "ends"},
-         "mark": {"type": "point", "size": 360, "filled": True, "color": NOW,
-                  "stroke": "white", "strokeWidth": 2},
-         "encoding": {**points, "shape": {"field": "point", "type": "nominal", "legend": None,
-                                          "scale": {"domain": ["now", "best fit"],
-                                                    "range": ["circle", "cross"]}}}},
-        _label("now", "left", dx=14, dy=-14, points=points),      # above right of the dot
-        _label("best fit", "right", dx=-14, dy=18, points=points),  # below left: never on "now"
-    ]
-    return drawable(heat_map(_spec("Loss over (w, b) and the road of gradient descent",
-                                   layers, datasets, "w", "b")))
-
-
-def span(values, best):
-    """A range holding every value and the best one, with a margin, as floats (snapped
-    gives huge ends as ints, which torch cannot take)."""
-    lo, hi = min(values.min().item(), best), max(values.max().item(), best)
-    margin = max(0.5, 0.15 * (hi - lo))
-    return tuple(float(v) for v in snapped(lo - margin, hi + margin))
 
 
 GRAD_COLUMNS = {"ŷ": "ŷ = w·x + b", "loss": "ℓ = (ŷ − y)²",
@@ -165,29 +112,10 @@ def why_diverged(run, choices):
     return text + "."
 
 
-def log_loss_axis(spec):
+def log_loss_axis(curves):
     """The same curves spec with a log y axis: the loss of a line falls by orders."""
-    spec["layer"][0]["encoding"]["y"]["scale"] = {"type": "log"}
-    return drawable(spec)
-
-
-def drawable(spec):
-    """The spec without the rows of its data that hold an inf or a nan (a diverged epoch's
-    loss can overflow float32). Short tick labels come with figures.CONFIG."""
-    spec["datasets"] = {name: _finite_rows(frame) for name, frame in spec["datasets"].items()}
-    return spec
-
-
-def _finite_rows(frame):
-    numbers = frame.select_dtypes("number")
-    return frame[numbers.abs().lt(math.inf).all(axis=1)]  # nan < inf is False too
-
-
-def _label(point, align, dx, dy, points):
-    return {"data": {"name": "ends"}, "transform": [{"filter": f"datum.point == '{point}'"}],
-            "mark": {"type": "text", "align": align, "dx": dx, "dy": dy, "fontSize": 17,
-                     "fontWeight": "bold", "color": "white"},
-            "encoding": {**points, "text": {"field": "point"}}}
+    curves["layer"][0]["encoding"]["y"]["scale"] = {"type": "log"}
+    return drawable(curves)
 
 
 def _line(name, x, y, color, width=4, clip=False, order=None, point=False):

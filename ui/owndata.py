@@ -6,7 +6,7 @@ import streamlit as st
 
 from lab.data.csvdata import CsvError, csv_dataset, decode, read_table
 from lab.data import as_classes, standardized
-from ui.fetch import dataset_or_error
+from ui.datasets import dataset_or_error
 from ui.text import plain, quoted
 
 CHOICE = "csv"  # the dataset option that means "my own file"

@@ -7,8 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.export import export_script, metrics_csv, save_params
-from ui.figures import SHORT_LABEL, epoch_axis
-from ui.live import chart
+from ui.charts import CONFIG, chart, epoch_axis
 from ui.text import numbers_as_text
 
 MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
@@ -100,8 +99,7 @@ def overlay_spec(records):
                        "strokeDash": {"field": "split", "type": "nominal", "title": None,
                                       "scale": {"domain": ["train", "test"],
                                                 "range": [[1, 0], [6, 4]]}}}}],
-        "config": {"axis": {"labelFontSize": 15, "titleFontSize": 17, "labelExpr": SHORT_LABEL},
-                   "legend": {"labelFontSize": 14}, "title": {"fontSize": 19, "anchor": "start"}},
+        "config": {**CONFIG, "legend": {**CONFIG["legend"], "labelFontSize": 14}},
     }
 
 

@@ -7,7 +7,7 @@ swaps their named datasets and they update in place.
 import numpy as np
 import pandas as pd
 
-from ui.figures import CONFIG
+from ui.charts import CONFIG
 from ui.text import short_labels
 
 IMAGE_PX = 112  # an example's size in pixels, about: 8×8 → ×14, 28×28 → ×4, 32×32 → ×3

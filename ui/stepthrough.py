@@ -2,37 +2,26 @@
 import pandas as pd
 import streamlit as st
 
+from lab.models import FAMILIES
 from lab.numbers import human
 
 ROWS = 8  # examples shown per stage; the sums and means use the whole batch
-GRADIENT_FORMULAS = {
-    "logistic": r"\frac{\partial L}{\partial w}=\frac{1}{N}\sum_n(\hat y_n-y_n)\,x_n,\quad"
-                r"\frac{\partial L}{\partial b}=\frac{1}{N}\sum_n(\hat y_n-y_n)",
-    "softmax": r"\frac{\partial L}{\partial W}=\frac{1}{N}(P-Y)^\top X,\quad"
-               r"\frac{\partial L}{\partial b}=\frac{1}{N}\sum_n(p_n-y_n)",
-    "linear": r"\frac{\partial L}{\partial w}=\frac{2}{N}\sum_n(\hat y_n-y_n)\,x_n,\quad"
-              r"\frac{\partial L}{\partial b}=\frac{2}{N}\sum_n(\hat y_n-y_n)",
-}
 
 
-FORWARD = {
-    "logistic": "z = w·x + b for each example, then ŷ = σ(z), the probability of class 1",
-    "softmax": "a row of scores z = W·x + b for each example (one per class), then "
-               "ŷ = softmax(z), the probability of each class",
-    "linear": "ŷ = w·x + b for each example: the prediction is the score itself",
-}
+def show(explained, family, feature_names, lr=None, class_names=()):
+    """Draw the four stages of the Step just taken (nothing if there is none).
 
-
-def show(explained, family, feature_names, lr, class_names=()):
-    """Draw the four stages of the Step just taken (nothing if there is none)."""
+    family: its name in lab.models.FAMILIES. lr is not used: the Step keeps its own.
+    """
     if not explained:
         st.caption("Press **Step** to train one mini-batch and see it here in four stages.")
         return
+    family = FAMILIES[family]
     f, lo, ba, up = st.tabs(["1 · forward", "2 · loss", "3 · backward", "4 · update"])
     _forward(f, explained, family, feature_names, class_names)
     _loss(lo, explained)
     _backward(ba, explained, family)
-    _update(up, explained, lr)
+    _update(up, explained)
 
 
 def _rows(values):
@@ -46,13 +35,13 @@ def _fmt(v):
 
 
 def _forward(tab, e, family, feature_names, class_names):
-    tab.markdown(f"{FORWARD[family]}, with the parameters **before** this update:")
+    tab.markdown(f"{family.step.forward}, with the parameters **before** this update:")
     table = {}
     if len(feature_names) <= 4:
         for j, name in enumerate(feature_names):
             table[f"x[{name}]"] = [row[j] for row in e["X"][:ROWS]]  # a feature may be "y"
     y = e["y"][:ROWS]
-    table["y"] = [class_names[int(c)] for c in y] if family == "softmax" and class_names else y
+    table["y"] = [class_names[int(c)] for c in y] if family.multiclass and class_names else y
     table["z"] = _rows(e["forward"]["z"])
     table["ŷ"] = _rows(e["forward"]["y_hat"])
     tab.dataframe(pd.DataFrame(table), hide_index=True)
@@ -72,7 +61,7 @@ def _backward(tab, e, family):
     b = e["backward"]
     tab.markdown("`loss.backward()` fills the gradients. The same gradient from the formula "
                  "derived by hand, and estimated by finite differences, (L(θ+h) − L(θ−h)) / 2h:")
-    formula = GRADIENT_FORMULAS.get(family, "")
+    formula = family.step.gradient
     if e["loss"]["reduction"] == "sum":  # a summed loss: no 1/N
         formula = formula.replace(r"\frac{1}{N}", "").replace(r"\frac{2}{N}", "2")
     tab.latex(formula)
@@ -96,15 +85,14 @@ def _backward(tab, e, family):
                  f"**{b['max_gap']:.2e}**")
 
 
-def _update(tab, e, lr):
+def _update(tab, e):
     tab.markdown("Under `torch.no_grad()`: **w ← w − lr·∂L/∂w**, then the gradients are zeroed.")
-    lines = []
+    lines, lr = [], e["lr"]
     for name, u in e["update"].items():
-        for i, (before, step, after) in enumerate(zip(_flatten(u["before"]), _flatten(u["step"]),
-                                                      _flatten(u["after"]))):
+        columns = (_flatten(u["before"]), _flatten(u["grad"]), _flatten(u["after"]))
+        for i, (before, grad, after) in enumerate(zip(*columns)):
             if i == ROWS:
                 break
-            grad = step / lr if lr else 0.0
             shown = f"({human(grad, 6)})" if grad < 0 else human(grad, 6)
             lines.append(f"{name}[{i}] = {human(before, 6)} − {lr:g} × {shown} = "
                          f"{human(after, 6)}")

@@ -8,9 +8,11 @@ from lab.models.linear import LinearManual, LinearNN, predict
 from lab.instruments.linear_trace import LinearTrace, road, sample_grads
 from lab.numbers import human
 from lab.train import Run, Step, train
-from ui import figures, linear_figures, runs, stepthrough
-from ui.controls import FULL_BATCH, LEARNING_RATES, cached_dataset, run_settings, show_source
-from ui.live import Panel, chart
+from ui import charts, linear_figures, page_end
+from ui.charts import chart, show_gap
+from ui.controls import FULL_BATCH, LEARNING_RATES, run_settings
+from ui.datasets import cached_dataset
+from ui.panel import Panel
 
 X_NEW = 4.0  # the notes' question: how many points after 4 hours?
 DEFAULTS = RunConfig(model="linear", dataset="hours-points", impl="nn", lr=0.01,
@@ -64,7 +66,6 @@ class TracedPanel(Panel):
 
 
 panel = TracedPanel("linear", config, data)
-panel.explain_steps = True  # each Step is shown below in the course's four stages
 panel.can_standardize = False  # one feature on a fixed scale: no such setting here
 panel.buttons()
 why_box = st.empty()  # a diverged run: why, in this page's terms
@@ -93,12 +94,10 @@ def draw(run, step):
     off = human(y_new - 2 * X_NEW)
     pred_box.metric(f"ŷ({X_NEW:g}) = {X_NEW:g}·w + b", human(y_new), delta_color="off",
                     delta=f"{'' if off.startswith('-') else '+'}{off} from {2 * X_NEW:g}")
-    if run.max_param_gap is not None:
-        gap_box.caption(f"manual and torch.nn in lockstep: largest parameter gap so far "
-                        f"{run.max_param_gap:.2e}")
+    show_gap(gap_box, run)
     X, y = run.data.X_train, run.data.y_train  # what the run learns from, not the widgets
     chart(fit_box, linear_figures.fit_line(w, b, X, y, X_NEW))
-    chart(loss_box, linear_figures.log_loss_axis(figures.curves(
+    chart(loss_box, linear_figures.log_loss_axis(charts.curves(
         run.history, "loss", "Loss per epoch (mean over the examples)", "MSE (log scale)")))
     if run.diverged:  # the panel said what happened; this says why, with this page's controls
         why_box.info(linear_figures.why_diverged(run, LEARNING_RATES), icon="💡")
@@ -114,19 +113,20 @@ def draw_details(run, step):
 def draw_landscape(run, path):
     X, y, reduction = run.data.X_train, run.data.y_train, run.config.reduction
     best = least_squares(X, y)
-    w_range = linear_figures.span(path[1], best[0])  # the whole road, and the best fit
-    b_range = linear_figures.span(path[2], best[1])
-    keep = figures.drawn(len(path[0]))  # drawn: the first, the newest and enough between
+    w_range = charts.span([*path[1].tolist(), best[0]])  # the whole road, and the best fit
+    b_range = charts.span([*path[2].tolist(), best[1]])
+    keep = charts.drawn(len(path[0]))  # drawn: the first, the newest and enough between
     updates, ws, bs = [path[0][i] for i in keep], path[1][keep], path[2][keep]
-    path = updates, ws, bs
     losses = mse_along(X, y, ws, bs, reduction)
     w_grid, curve = mse_surface(X, y, w_range, b=bs[-1].item(), reduction=reduction)
     chart(w_curve_box, linear_figures.loss_over_w(
         w_grid, curve, (updates, ws, losses), (ws[-1].item(), losses[-1].item()),
         LOSS_TITLES[reduction]))
     w_grid, b_grid, grid = mse_surface(X, y, w_range, b_range, steps=GRID, reduction=reduction)
-    chart(surface_box, linear_figures.loss_surface(w_grid, b_grid, grid, path, best,
-                                                   LOSS_TITLES[reduction]))
+    chart(surface_box, charts.loss_surface(
+        w_grid, b_grid, grid, list(zip(updates, ws.tolist(), bs.tolist())),
+        "Loss over (w, b) and the road of gradient descent", loss_title=LOSS_TITLES[reduction],
+        color_scale="sqrt", best=best))
 
 
 def draw_grads(trace):
@@ -136,22 +136,10 @@ def draw_grads(trace):
         return
     grads_box.dataframe(linear_figures.grad_table(rows), hide_index=True, height=320)
 
+
 panel.show(draw, draw_details)
-runs.keep("linear", panel.run)
-
-st.subheader("The last Step, in four stages")
-stepthrough.show(panel.state.explained, "linear", panel.run.data.feature_names,
-                 panel.run.config.lr)
-
-st.subheader("Runs in this session")
-runs.show("linear")
-
-with st.expander("The code that is running", expanded=False):
-    if "manual" in panel.run.models:
-        st.markdown("**manual** — plain tensors, hand-written MSE and SGD:")
-        show_source(LinearManual, mse)
-    if "nn" in panel.run.models:
-        st.markdown("**torch.nn** — `nn.Linear`, `nn.MSELoss`, `optim.SGD`:")
-        show_source(LinearNN)
-    st.markdown("**The grads table**, by autograd, and **the training loop**:")
-    show_source(sample_grads, train, Run.batches)
+page_end.show(panel, code={
+    "manual": ("plain tensors, hand-written MSE and SGD:", (LinearManual, mse)),
+    "nn": ("`nn.Linear`, `nn.MSELoss`, `optim.SGD`:", (LinearNN,)),
+}, loop=("**The grads table**, by autograd, and **the training loop**:",
+         (sample_grads, train, Run.batches)))

@@ -5,13 +5,13 @@ import streamlit as st
 from lab.config import RunConfig
 from lab.instruments.explain import bce_table
 from lab.instruments.landscape import bce_surface, loss_along_line
-from lab.models.functions import BinaryCrossEntropy, bce, sigmoid
+from lab.models.functions import BinaryCrossEntropy, Sigmoid, bce, sigmoid, sigmoid_naive
 from lab.models.logistic import LogisticManual, LogisticNN
 from lab.numbers import human
-from lab.train import Run, train
-from ui import figures, owndata, runs, stepthrough
-from ui.controls import FULL_BATCH, available, run_settings, show_source
-from ui.live import Panel, chart, show_gap
+from ui import charts, logistic_figures, owndata, page_end
+from ui.charts import chart, show_gap
+from ui.controls import FULL_BATCH, available, run_settings
+from ui.panel import Panel
 from ui.text import numbers_as_text
 
 DATASETS = available(["hours", "iris", "synthetic", "breast-cancer",
@@ -42,7 +42,6 @@ if config.dataset == "breast-cancer" and not config.standardize:
                "**Standardize features** or the sigmoid saturates at once.")
 
 panel = Panel("logistic", config, data)
-panel.explain_steps = True  # each Step is shown below in the course's four stages
 panel.buttons()
 left, right = st.columns(2)
 loss_box, acc_box = left.empty(), left.empty()
@@ -65,17 +64,17 @@ landscape_box = st.empty()
 def draw(run, step):
     """The curves and the fit, from the run's own data (the page may show other settings)."""
     data, model = run.data, first_model(run)  # in lockstep both agree; show the first
-    chart(loss_box, figures.curves(run.history, "loss", "Loss (mean BCE per example)", "BCE"))
-    chart(acc_box, figures.curves(run.history, "acc", "Accuracy (threshold 0.5)", "accuracy"))
-    X = data.features(data.X_train[:figures.MAX_POINTS])
-    y = data.y_train[:figures.MAX_POINTS]
+    chart(loss_box, charts.curves(run.history, "loss", "Loss (mean BCE per example)", "BCE"))
+    chart(acc_box, charts.curves(run.history, "acc", "Accuracy (threshold 0.5)", "accuracy"))
+    X = data.features(data.X_train[:charts.MAX_POINTS])
+    y = data.y_train[:charts.MAX_POINTS]
     if data.num_features == 1:
-        chart(fit_box, figures.sigmoid_1d(model, X, y, data.feature_names[0]))
+        chart(fit_box, logistic_figures.sigmoid_1d(model, X, y, data.feature_names[0]))
     else:
-        chart(fit_box, figures.sigmoid_z(model, X, y))
+        chart(fit_box, logistic_figures.sigmoid_z(model, X, y))
     if data.num_features == 2:
-        chart(boundary_box, figures.decision_boundary(model, X, y, data.feature_names,
-                                                      data.true_params))
+        chart(boundary_box, logistic_figures.decision_boundary(model, X, y, data.feature_names,
+                                                               data.true_params))
     draw_notes(run, model)
 
 
@@ -112,20 +111,16 @@ def draw_landscape(run, model, step):
     where = "this mini-batch" if use_batch else "the training set"
     if run.path is not None:  # two parameters, w and b: the whole surface
         _, ws, bs = zip(*run.path.points)
-        ws, bs, losses = bce_surface(X, y, _span(ws), _span(bs), reduction="mean")
-        chart(landscape_box, figures.landscape(
-            ws, bs, losses, run.path.points, f"Mean BCE over (w, b) on {where}, and the path"))
+        ws, bs, losses = bce_surface(X, y, charts.span(ws, least=4.0),
+                                     charts.span(bs, least=4.0), reduction="mean")
+        chart(landscape_box, charts.loss_surface(
+            ws, bs, losses, run.path.points, f"Mean BCE over (w, b) on {where}, and the path",
+            loss_title="mean BCE"))
     else:  # many parameters: the loss on the line from where the run started to now
         ts = [i / 20 for i in range(-5, 26)]
         losses = loss_along_line(model, X, y, run.initial, model.params(), ts)
-        chart(landscape_box, figures.profile(
+        chart(landscape_box, logistic_figures.profile(
             ts, losses, f"Mean loss on {where}, from the initial to the current parameters"))
-
-
-def _span(values, least=4.0):
-    lo, hi = min(values), max(values)
-    pad = max(least - (hi - lo), 0) / 2 + 0.5
-    return figures.snapped(lo - pad, hi + pad)
 
 
 def draw_table(run, model, step):
@@ -168,21 +163,12 @@ def _named(names, weights, bias):
 
 
 panel.show(draw, draw_details)
-runs.keep("logistic", panel.run)
-
-st.subheader("The last Step, in four stages")
-stepthrough.show(panel.state.explained, "logistic", panel.run.data.feature_names,
-                 panel.run.config.lr)
-
-st.subheader("Runs in this session")
-runs.show("logistic")
-
-with st.expander("The code that is running", expanded=False):
-    if "manual" in panel.run.models:
-        st.markdown("**manual** — plain tensors, hand-written sigmoid, BCE and SGD:")
-        show_source(LogisticManual, sigmoid, BinaryCrossEntropy, bce)
-    if "nn" in panel.run.models:
-        st.markdown("**torch.nn** — `nn.Linear`, `nn.BCELoss`, `optim.SGD`:")
-        show_source(LogisticNN)
-    st.markdown("**The training loop** that calls `train_step` batch after batch:")
-    show_source(train, Run.batches)
+page_end.show(panel, code={
+    "manual": ("plain tensors, hand-written sigmoid, BCE and SGD. The sigmoid is computed "
+               "in two halves because the textbook `sigmoid_naive` below breaks: exp(−z) "
+               "overflows for z < −88 and its gradient there is nan. Both the sigmoid and "
+               "BCE define their own backward, as torch.sigmoid and `nn.BCELoss` do, so the "
+               "twins agree even where the sigmoid saturates:",
+               (LogisticManual, Sigmoid, sigmoid, sigmoid_naive, BinaryCrossEntropy, bce)),
+    "nn": ("`nn.Linear`, `nn.BCELoss`, `optim.SGD`:", (LogisticNN,)),
+})

@@ -10,11 +10,11 @@ from lab.models.functions import cross_entropy, cross_entropy_per_example, log_s
 from lab.models.functions import softmax_naive
 from lab.data.imagefiles import SOURCES
 from lab.models.softmax import SoftmaxManual, SoftmaxNN
-from lab.train import Run, train
-from ui import figures, owndata, runs, stepthrough
+from ui import charts, owndata, page_end
 from ui import softmax_figures as sf
+from ui.charts import chart, show_gap
 from ui.controls import available, run_settings, show_source
-from ui.live import STEP_ROWS_KEPT, Panel, chart, show_gap
+from ui.panel import STEP_ROWS_KEPT, Panel
 from ui.text import numbers_as_text, plain, short_labels
 
 DATASETS = available(["digits", "iris3", "mnist", "fashion-mnist", "cifar10"]) + [owndata.CHOICE]
@@ -64,7 +64,6 @@ if not config.dataset.startswith("csv:"):  # an upload has its caption above alr
     st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
 
 panel = Panel("softmax", config, data)
-panel.explain_steps = True  # each Step is shown below in the course's four stages
 panel.buttons()
 left, right = st.columns(2)
 loss_box, acc_box = left.empty(), right.empty()
@@ -98,10 +97,10 @@ step_box = st.container()  # filled after training: the Step is taken in panel.s
 
 def draw(run, step):
     model = run.models[next(iter(run.models))]  # in lockstep both agree; show the first
-    chart(loss_box, figures.curves(run.history, "loss", "Loss (mean cross-entropy per example)",
-                                   "cross-entropy"))
-    chart(acc_box, figures.curves(run.history, "acc", "Accuracy (the most probable class)",
-                                  "accuracy"))
+    chart(loss_box, charts.curves(run.history, "loss", "Loss (mean cross-entropy per example)",
+                                  "cross-entropy"))
+    chart(acc_box, charts.curves(run.history, "acc", "Accuracy (the most probable class)",
+                                 "accuracy"))
     show_gap(gap_box, run)
     draw_weights(run.data, model)
 
@@ -248,21 +247,8 @@ with answer:
     show_source(softmax_naive)
 
 panel.show(draw, draw_details)  # trains here, if asked, redrawing the placeholders above
-runs.keep("softmax", panel.run)
-with step_box:
-    stepthrough.show(panel.state.explained, "softmax", panel.run.data.feature_names,
-                     panel.run.config.lr, class_names=panel.run.data.class_names)
-
-st.subheader("Runs in this session")
-runs.show("softmax")
-
-with st.expander("The code that is running", expanded=False):
-    if "manual" in panel.run.models:
-        st.markdown("**manual** — plain tensors, hand-written softmax, cross-entropy and SGD:")
-        show_source(SoftmaxManual, softmax, log_softmax, cross_entropy_per_example,
-                    cross_entropy)
-    if "nn" in panel.run.models:
-        st.markdown("**torch.nn** — `nn.Linear`, `nn.CrossEntropyLoss`, `optim.SGD`:")
-        show_source(SoftmaxNN)
-    st.markdown("**The training loop** that calls `train_step` batch after batch:")
-    show_source(train, Run.batches)
+page_end.show(panel, step_box=step_box, code={
+    "manual": ("plain tensors, hand-written softmax, cross-entropy and SGD:",
+               (SoftmaxManual, softmax, log_softmax, cross_entropy_per_example, cross_entropy)),
+    "nn": ("`nn.Linear`, `nn.CrossEntropyLoss`, `optim.SGD`:", (SoftmaxNN,)),
+})

@@ -1,14 +1,20 @@
-"""Datasets behind one registry: name → loader(seed, data_dir) → Dataset.
+"""The datasets, by name: the registry DATASETS (name → loader(seed, data_dir) → Dataset)
+and load(). A user's CSV file is named "csv:PATH".
 
-Bundled sets (lab.data.bundled) need no network; MNIST, Fashion-MNIST and
-CIFAR-10 come through torchvision (lab.data.vision, lab.data.imagefiles); a
-user's CSV is read by lab.data.csvdata (lab.data.csvtable checks its text).
+  dataset     Dataset, the one type every loader returns, and what is done to one
+              (split, standardize, relabel): the bottom layer, importing no other
+  bundled     the sets that need no network: the course's tables, a seeded generator,
+              scikit-learn's packaged iris, breast cancer and digits
+  vision      MNIST, Fashion-MNIST, CIFAR-10 and two-class cuts of them, via torchvision
+  imagefiles  where their files live, fetching them, reading them
+  csvdata     a user's CSV as a Dataset; csvtable checks its text first
 """
 from lab.data.bundled import breast_cancer, digits, hours, hours_points, iris, iris3, synthetic
 from lab.data.csvdata import load_csv
-from lab.data.dataset import (Dataset, as_classes, shortened, standardized,  # noqa: F401
+from lab.data.dataset import (Dataset, as_classes, standardized,  # noqa: F401 (for callers)
                               stratified_split)
-from lab.data.vision import VISION_DATASETS  # MNIST, Fashion-MNIST, CIFAR-10 via torchvision
+from lab.data.vision import VISION_DATASETS
+from lab.text import shortened
 
 DATASETS = {
     "hours": hours,
@@ -27,10 +33,16 @@ def load(name, seed=0, standardize=False, data_dir=None, label=None):
 
     "csv:PATH" reads a CSV file (lab.data.csvdata); `label` names its label column.
     """
-    if name.startswith("csv:"):
+    if check_name(name).startswith("csv:"):
         data = load_csv(name[len("csv:"):], seed=seed, label=label)
-    elif name not in DATASETS:
-        raise ValueError(f"unknown dataset {shortened(name)!r}; choose one of {', '.join(DATASETS)}")
     else:
         data = DATASETS[name](seed=seed, data_dir=data_dir)
     return standardized(data) if standardize else data
+
+
+def check_name(name):
+    """`name` if it names a dataset (a registered one, or csv:PATH); else a ValueError."""
+    if name not in DATASETS and not name.startswith("csv:"):
+        raise ValueError(f"unknown dataset {shortened(name)!r}; "
+                         f"choose one of {', '.join(DATASETS)}")
+    return name

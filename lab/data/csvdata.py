@@ -20,8 +20,9 @@ import numpy as np
 import torch
 
 from lab.data.csvtable import (MAX_BYTES, CsvError, check_table, data_rows, decode,  # noqa: F401
-                          delimiter_of, hidden_in, number, read_table, too_big)
-from lab.data.dataset import Dataset, shortened, stratified_split
+                               delimiter_of, hidden_in, number, read_table, too_big)
+from lab.data.dataset import Dataset, stratified_split
+from lab.text import shortened
 
 # MAX_BYTES, decode, read_table and delimiter_of are here for the page, the tests and
 # the exported script, which know them as lab.data.csvdata's.

@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 
-from lab.data.dataset import shortened
+from lab.text import shortened
 
 MAX_BYTES = 5 * 1024 * 1024   # 5 MB: plenty for a table, small for a shared server
 MAX_COLUMNS = 100

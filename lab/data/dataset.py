@@ -1,6 +1,8 @@
 """A dataset: train/test tensors and their names, and what is done to one (split, scale, relabel).
 
 The bottom of lab.data: every loader (bundled, vision, csvdata) returns a Dataset.
+`features` and `z_scored` work on bare tensors, so an exported script copies them
+as they are (lab.export.data).
 """
 from dataclasses import dataclass, field, replace
 
@@ -33,8 +35,13 @@ class Dataset:
         return len(self.class_names)
 
     def features(self, X):
-        """Rows as float32: uint8 pixels are scaled to [0, 1] when they are used."""
-        return X.float().div_(255) if X.dtype == torch.uint8 else X
+        """Rows of this set as the model takes them: features(X) below."""
+        return features(X)
+
+
+def features(X):
+    """Rows as float32: uint8 pixels are scaled to [0, 1] when they are used."""
+    return X.float().div_(255) if X.dtype == torch.uint8 else X
 
 
 def stratified_split(y, test_fraction, seed):
@@ -52,14 +59,19 @@ def stratified_split(y, test_fraction, seed):
 
 def standardized(data):
     """The same data with each feature z-scored by the training split's mean and std."""
-    X_train = data.features(data.X_train).double()  # float32 sums overflow past ~1e19
-    mean = X_train.mean(dim=0)
-    std = X_train.std(dim=0)
+    X_train, X_test = z_scored(data.X_train, data.X_test)
+    return replace(data, X_train=X_train, X_test=X_test, true_params=None)
+
+
+def z_scored(X_train, X_test=None):
+    """(X_train, X_test) as float32, each feature z-scored by the training split's mean and
+    std; X_test may be None (no test split)."""
+    X_train = features(X_train).double()  # float32 sums overflow past ~1e19
+    mean, std = X_train.mean(dim=0), X_train.std(dim=0)                # (d,)
     std = torch.where(std > 0, std, torch.ones_like(std))  # constant columns stay as they are
-    scale = lambda X: (None if X is None  # noqa: E731
-                       else ((data.features(X).double() - mean) / std).float())
-    return replace(data, X_train=scale(data.X_train), X_test=scale(data.X_test),
-                   true_params=None)
+    if X_test is not None:
+        X_test = ((features(X_test).double() - mean) / std).float()
+    return ((X_train - mean) / std).float(), X_test
 
 
 def as_classes(data):
@@ -70,7 +82,3 @@ def as_classes(data):
     return replace(data, task="multiclass", y_train=numbers(data.y_train),
                    y_test=numbers(data.y_test), true_params=None)
 
-
-def shortened(text, limit=60):
-    """A user's text cut for a message: a 20 000-character name is not echoed whole."""
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"

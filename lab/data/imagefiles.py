@@ -1,9 +1,10 @@
 """The files behind the image datasets: where they live, fetching them, reading them.
 
 Files live in a data directory: the `data_dir` argument, else $LAB_DATA_DIR,
-else ~/.cache/logistic-regression-lab. A download goes to a temporary folder
-inside it and its files move into place only once all of them have been
-read back, so an interrupted download leaves nothing a later run trusts.
+else ~/.cache/logistic-regression-lab. `fetch_images` downloads a set into a
+temporary folder inside it, and its files move into place only once torchvision
+has read every one of them back, so an interrupted download leaves nothing a
+later run trusts; `load_images` reads a set (fetching it first if it is missing).
 torchvision's own checks find damaged files: a wrong IDX size or header, or
 a CIFAR batch whose md5 does not match.
 """
@@ -65,16 +66,30 @@ def resolve_data_dir(data_dir=None):
 
 
 def load_images(name, data_dir=None, download=True, progress=None):
-    """(train, test, class_names): each split is (X, y), uint8 (n, C·H·W) and int64 (n,)."""
+    """(train, test, class_names): each split is (X, y), uint8 (n, C·H·W) and int64 (n,).
+
+    Missing files are fetched first (fetch_images), unless download is False.
+    """
     source, root = SOURCES[name], resolve_data_dir(data_dir)
-    report = progress or (lambda text: None)
     missing = missing_files(source, root)
     if missing and not download:
         raise DatasetUnavailable(missing_message(source, root, missing))
     if missing:
-        return _download(source, root, report)
-    report(f"Reading {source.title} from {root}")
+        fetch_images(name, data_dir, progress)
+    (progress or _quiet)(f"Reading {source.title} from {root}")
     return _read(source, root)
+
+
+def fetch_images(name, data_dir=None, progress=None):
+    """Put the named set's files in place, downloading them if any is missing; keep none
+    of them in memory. `progress(text)` hears each stage of a download."""
+    source, root = SOURCES[name], resolve_data_dir(data_dir)
+    if missing_files(source, root):
+        _download(source, root, progress or _quiet)
+
+
+def _quiet(text):
+    """No progress report: the caller asked for none."""
 
 
 def missing_files(source, root):
@@ -90,18 +105,18 @@ def _read(source, root):
     try:
         train = cls(str(root), train=True, download=False)
         test = cls(str(root), train=False, download=False)
-        splits = tuple(_as_tensors(split) for split in (train, test))
+        splits = tuple(as_tensors(split) for split in (train, test))
     except Exception as exc:  # a failed shape check, header assertion, md5 or unpickling
         raise DatasetUnavailable(damaged_message(source, root, exc)) from exc
     classes = [c.split(" - ")[0] for c in train.classes]  # MNIST's "0 - zero" → "0"
     return splits[0], splits[1], classes
 
 
-def _as_tensors(split):
+def as_tensors(split):
     """(X, y): images as uint8 rows (n, C·H·W), channels first; labels int64 (n,)."""
     X = torch.as_tensor(split.data)            # (n, H, W), or (n, H, W, C) for CIFAR
     if X.dim() == 4:
-        X = X.permute(0, 3, 1, 2)              # HWC → CHW, the order of image_shape
+        X = X.permute(0, 3, 1, 2)              # HWC → CHW: channels first
     X = X.reshape(len(X), -1).contiguous()
     y = torch.as_tensor(split.targets, dtype=torch.int64)
     if len(X) != len(y):
@@ -110,7 +125,12 @@ def _as_tensors(split):
 
 
 def _download(source, root, report):
-    """Download into a temporary folder, read it back, then move each file into place."""
+    """Download into a temporary folder, read it back, then move each file into place.
+
+    torchvision reads the training split as it downloads (its constructor loads what
+    it fetched); the test split is read back after. Both are let go at once: what a
+    page keeps is read once more by load_images, from the files in place.
+    """
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".download-", dir=root))
@@ -125,12 +145,11 @@ def _download(source, root, report):
             raise DatasetUnavailable(download_message(source, root, exc)) from exc
         report(f"Checking the {source.title} files …")
         try:
-            data = _read(source, tmp)
-        except DatasetUnavailable as exc:  # what arrived does not read back
-            raise DatasetUnavailable(download_message(source, root, exc.__cause__)) from exc
+            cls(str(tmp), train=False, download=False)
+        except Exception as exc:  # what arrived does not read back
+            raise DatasetUnavailable(download_message(source, root, exc)) from exc
         _move_into_place(source, tmp, root)
         report(f"{source.title} is ready in {root}")
-        return data
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -145,7 +164,7 @@ def _move_into_place(source, tmp, root):
 
 def _torchvision_datasets():
     """torchvision.datasets, imported only when an image set is asked for."""
-    try:
+    try:  # ~0.8–1.4 s to import (python -X importtime), and may be missing or broken
         import torchvision.datasets
     except Exception as exc:  # missing, or a build that does not match torch
         raise DatasetUnavailable(

@@ -2,12 +2,16 @@
 
 Each function returns (imports, code): plain text that builds X_train,
 y_train, X_test, y_test (None without a test split) exactly as lab.data
-does, with nothing imported from the lab. Where the lab's own function can
-be shown as it is (the seeded split, the CSV label order), its source is
-copied with inspect, so the script cannot drift from the code that runs.
+does, with nothing imported from the lab. The lab's own functions are shown
+as they are, their source copied with inspect (the synthetic generator, the
+split of each scikit-learn set, the seeded split, the reading of torchvision's
+arrays, the CSV label order, the scaling of rows), so the script cannot drift
+from the code that runs; which function a set needs comes from lab.data's own
+tables, and a tiny table's numbers and description from its Dataset.
 What a user named (a file, its columns, its classes) is written as a Python
 literal by repr or pprint, never into code, a comment or a docstring.
 """
+import functools
 import pprint
 from pathlib import Path
 from string import Template
@@ -15,28 +19,12 @@ from textwrap import dedent
 
 import torch
 
-from lab.data import csvdata
-from lab import data as datasets
-from lab.data import shortened
+from lab.data import DATASETS, bundled, csvdata, imagefiles
+from lab.data.dataset import features, stratified_split, z_scored
+from lab.data.vision import TWO_CLASS, VISION_DATASETS, keep_two_classes
+from lab.models import FAMILIES
 from lab.source import source_of
-
-SKLEARN = {  # name → (loader, rows, label dtype, test fraction, scaling, what it is)
-    "iris": ("load_iris", "[:100]", "float32", 0.2, "",
-             "iris, the first 100 rows: setosa (0) vs versicolor (1)"),
-    "iris3": ("load_iris", "", "int64", 0.2, "", "iris, all 150 rows: three species"),
-    "breast-cancer": ("load_breast_cancer", "", "float32", 0.25, "",
-                      "breast cancer (Wisconsin): malignant (0) vs benign (1)"),
-    "digits": ("load_digits", "", "int64", 0.25, " / 16  # pixels 0–16 → [0, 1]",
-               "8×8 digits, 10 classes"),
-}
-VISION = {  # name → (torchvision class, the two classes kept or None)
-    "mnist": ("MNIST", None),
-    "fashion-mnist": ("FashionMNIST", None),
-    "cifar10": ("CIFAR10", None),
-    "mnist-0v1": ("MNIST", (0, 1)),
-    "fashion-mnist-tshirt-v-trouser": ("FashionMNIST", (0, 1)),
-}
-TINY = ("hours", "hours-points")
+from lab.text import shortened
 
 
 def fill(text, **names):
@@ -54,16 +42,16 @@ def literal(name, value, width=88):
 
 def prepare(name, label=None):
     """(imports, code) loading the named dataset; csv:PATH reads that file."""
-    if name in TINY:
-        return tiny(name)
-    if name == "synthetic":
-        return synthetic()
-    if name in SKLEARN:
-        return bundled(name)
-    if name in VISION:
-        return vision(name)
     if name.startswith("csv:"):
         return from_csv(name[len("csv:"):], label)
+    if name in VISION_DATASETS:
+        return vision(name)
+    if name in bundled.SCIKIT_LEARN:
+        return scikit_learn(name)
+    if name == "synthetic":
+        return synthetic()
+    if name in DATASETS and not has_test_split(name):
+        return table(DATASETS[name]())
     raise ValueError(f"cannot export the dataset {shortened(name)!r}")
 
 
@@ -86,14 +74,17 @@ def embedded(data):
         X_test=data.X_test.tolist(), y_test=data.y_test.tolist(), dtype=dtype)
 
 
+@functools.cache
 def has_test_split(name):
-    """Only the course's tiny tables have no test split."""
-    return name not in TINY
+    """Whether the named set comes with a test split. A bundled set is loaded to see
+    (offline, in milliseconds); an image set has its official one, a CSV is split 80/20."""
+    if name in DATASETS and name not in VISION_DATASETS:
+        return DATASETS[name]().X_test is not None
+    return True
 
 
-def tiny(name):
-    """The table itself, written out."""
-    data = datasets.DATASETS[name]()
+def table(data):
+    """One of the course's tiny tables, written out: its numbers, no test split."""
     return [], fill("""
         # $description
         X_train = torch.tensor($X)  # (n, 1)
@@ -103,77 +94,68 @@ def tiny(name):
 
 
 def synthetic():
-    """The generator of lab.data.synthetic, with the same seeded draws in the same order."""
-    return [], fill('''
-        def make_synthetic(seed, num_train=2000, num_test=1000):
-            """x ∈ [0, 1)², y = [σ(1.9·x1 − 3.1·x2 + 0.6) + N(0, 0.01²) ≥ 0.5]."""
-            true_w, true_b = torch.tensor([1.9, -3.1]), 0.6
-            g = torch.Generator().manual_seed(seed)
-
-            def draw(n):
-                X = torch.rand(n, 2, generator=g)                          # (n, 2)
-                p = torch.sigmoid(X @ true_w + true_b)                     # (n,)
-                p = p + 0.01 * torch.randn(n, generator=g)                 # label noise
-                return X, (p >= 0.5).float()
-
-            return (*draw(num_train), *draw(num_test))
+    """lab.data.bundled's generator itself: the same seeded draws in the same order."""
+    make = bundled.make_synthetic
+    return [], fill("""
+        TRUE_W, TRUE_B = $true_w, $true_b  # the parameters the labels come from
 
 
-        X_train, y_train, X_test, y_test = make_synthetic(SEED)
-        ''')
+        $make
 
 
-def bundled(name):
-    """scikit-learn's packaged copy, split per class with the seed."""
-    loader, rows, dtype, fraction, scaling, what = SKLEARN[name]
+        X_train, y_train, X_test, y_test = $name(SEED)
+        """, true_w=repr(bundled.TRUE_W), true_b=repr(bundled.TRUE_B),
+                    make=source_of(make).strip(), name=make.__name__)
+
+
+def scikit_learn(name):
+    """scikit-learn's packaged copy, split per class with the seed by the lab's own function."""
+    loader, split = bundled.SCIKIT_LEARN[name]
     code = fill("""
+        $stratified_split
+
+
         $split
 
 
-        raw = $loader()  # $what
-        X = torch.tensor(raw.data$rows, dtype=torch.float32)$scaling
-        y = torch.tensor(raw.target$rows, dtype=torch.$dtype)
-        train, test = stratified_split(y, $fraction, SEED)
-        X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
-        """, split=source_of(datasets.stratified_split).strip(), loader=loader,
-                what=what, rows=rows, scaling=scaling, dtype=dtype, fraction=fraction)
+        X_train, y_train, X_test, y_test = $name($loader(), SEED)
+        """, stratified_split=source_of(stratified_split).strip(),
+                split=source_of(split).strip(), name=split.__name__, loader=loader)
     return [f"from sklearn.datasets import {loader}"], code
 
 
 def vision(name):
     """torchvision's dataset class, downloading into the lab's data directory if needed."""
-    cls, pair = VISION[name]
-    code = fill('''
-        # torchvision downloads the files once (the lab's data directory, shared with it)
-        DATA_DIR = os.environ.get("LAB_DATA_DIR") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-            "logistic-regression-lab")
+    whole, pair = TWO_CLASS.get(name, (name, None))
+    code = fill("""
+        ENV_VAR = $env_var
 
 
-        def as_tensors(split):
-            """(X, y): images as uint8 rows (n, C·H·W), channels first; labels int64 (n,)."""
-            X = torch.as_tensor(split.data)            # (n, H, W), or (n, H, W, C) for CIFAR
-            if X.dim() == 4:
-                X = X.permute(0, 3, 1, 2)              # HWC → CHW
-            X = X.reshape(len(X), -1).contiguous()
-            return X, torch.as_tensor(split.targets, dtype=torch.int64)
+        $resolve_data_dir
+
+
+        DATA_DIR = resolve_data_dir()  # shared with the lab: torchvision downloads once
+
+
+        $as_tensors
 
 
         X_train, y_train = as_tensors(datasets.$cls(DATA_DIR, train=True, download=True))
         X_test, y_test = as_tensors(datasets.$cls(DATA_DIR, train=False, download=True))
-        ''', cls=cls)
+        """, env_var=repr(imagefiles.ENV_VAR),
+                resolve_data_dir=source_of(imagefiles.resolve_data_dir).strip(),
+                as_tensors=source_of(imagefiles.as_tensors).strip(),
+                cls=imagefiles.SOURCES[whole].cls_name)
     if pair:
-        code += "\n\n\n" + fill('''
-            def two_classes(X, y, first, second):
-                """Only the rows of classes `first` (now 0.0) and `second` (now 1.0)."""
-                keep = (y == first) | (y == second)
-                return X[keep], (y[keep] == second).float()
+        code += "\n\n\n" + fill("""
+            $keep
 
 
-            X_train, y_train = two_classes(X_train, y_train, $first, $second)
-            X_test, y_test = two_classes(X_test, y_test, $first, $second)
-            ''', first=pair[0], second=pair[1])
-    return ["import os", "from torchvision import datasets"], code
+            X_train, y_train = $name(X_train, y_train, $first, $second)
+            X_test, y_test = $name(X_test, y_test, $first, $second)
+            """, keep=source_of(keep_two_classes).strip(), name=keep_two_classes.__name__,
+                                 first=pair[0], second=pair[1])
+    return ["import os", "from pathlib import Path", "from torchvision import datasets"], code
 
 
 def from_csv(path, label):
@@ -209,7 +191,7 @@ def from_csv(path, label):
         train, test = stratified_split(y, $fraction, SEED)
         X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
         ''', path=repr(str(Path(path).expanduser().resolve())), label=repr(label),
-                split=source_of(datasets.stratified_split).strip(),
+                split=source_of(stratified_split).strip(),
                 delimiter=source_of(csvdata.delimiter_of).strip(),
                 class_key=source_of(csvdata.class_key).strip(),
                 classes_of=source_of(csvdata.classes_of).strip(),
@@ -218,23 +200,15 @@ def from_csv(path, label):
 
 
 def features_and_sizes(config, data_name):
-    """features(X) as the lab scales rows, the standardization if asked, and the sizes."""
-    code = fill('''
-        def features(X):
-            """Rows as float32: uint8 pixels are scaled to [0, 1] when they are used."""
-            return X.float().div_(255) if X.dtype == torch.uint8 else X
-        ''')
+    """features(X) as the lab scales rows, the lab's standardization if asked, and the sizes."""
+    code = source_of(features).strip()
     if config.standardize:
-        code += "\n\n\n" + fill("""
-            # z-score each feature with the training split's mean and std
-            X_train = features(X_train)
-            mean, std = X_train.mean(dim=0), X_train.std(dim=0)
-            std = torch.where(std > 0, std, torch.ones_like(std))  # constant columns stay
-            X_train = (X_train - mean) / std""")
-        if has_test_split(data_name):
-            code += "\nX_test = (features(X_test) - mean) / std"
-    code += "\n\n\nNUM_INPUTS = X_train.shape[1]"
-    if config.model == "softmax":  # class numbers: a two-class set comes as 0.0/1.0
+        code += "\n\n\n" + source_of(z_scored).strip()
+    code += "\n\n\n"
+    if config.standardize:
+        code += "X_train, X_test = z_scored(X_train, X_test)\n"
+    code += "NUM_INPUTS = X_train.shape[1]"
+    if FAMILIES[config.model].multiclass:  # class numbers: a two-class set comes as 0.0/1.0
         code += "\ny_train = y_train.long()"
         if has_test_split(data_name):
             code += "\ny_test = y_test.long()"

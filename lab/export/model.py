@@ -6,42 +6,21 @@ nn.Linear, a library loss and optim.SGD; the training cycle draws the batch
 order as lab.train does and scores each split after every epoch as it does.
 """
 
-from lab.models import functions
 from lab.export.data import fill, has_test_split
+from lab.models import FAMILIES, functions
 from lab.source import source_of
 
-HAND_WRITTEN_MODEL = {  # family → the manual twin's hand-written parts, from lab.models.functions
-    "logistic": (functions.Sigmoid, functions.sigmoid),
-}
-HAND_WRITTEN_LOSS = {  # a string names a constant of lab.models.functions
-    "logistic": ("LOG_FLOOR", "GRAD_EPS", functions.BinaryCrossEntropy,
-                 functions.bce_per_example, functions.bce),
-    "softmax": (functions._row_max, functions.log_softmax,
-                functions.cross_entropy_per_example, functions.cross_entropy),
-    "linear": (functions.mse,),
-}
-SHAPES = {  # family → (the weight's name, outputs, the model's output, the function giving it)
-    "logistic": ("w", "1", "y_hat", "forward"),
-    "softmax": ("W", "NUM_CLASSES", "logits", "logits_of"),
-    "linear": ("w", "1", "y_hat", "forward"),
-}
-LOSSES = {  # family → (hand-written, torch.nn, functional)
-    "logistic": ("bce", "nn.BCELoss", "F.binary_cross_entropy"),
-    "softmax": ("cross_entropy", "nn.CrossEntropyLoss", "F.cross_entropy"),
-    "linear": ("mse", "nn.MSELoss", "F.mse_loss"),
-}
 
 
 def design(config, impl):
     """Step 2: the initial parameters, drawn as lab.models.params draws them, and the forward pass."""
-    w, k, _, _ = SHAPES[config.model]
+    export = FAMILIES[config.model].export
     if impl == "manual":
-        code = _manual_init(config.init, w, k)
-        helpers = HAND_WRITTEN_MODEL.get(config.model, ())
-        code += "\n\n\n" + _sources(helpers) if helpers else ""
+        code = _manual_init(config.init, export.weight, export.outputs)
+        code += "\n\n\n" + _sources(export.hand_model) if export.hand_model else ""
     else:
-        code = _nn_init(config.init, k)
-    return code + "\n\n\n" + _forward(config.model, impl, w)
+        code = _nn_init(config.init, export.outputs)
+    return code + "\n\n\n" + _def(export.forward, export.doc, export.returns[impl])
 
 
 def _manual_init(init, w, k):
@@ -73,18 +52,6 @@ def _nn_init(init, k):
     return f"torch.manual_seed(SEED)\nmodel = nn.Linear(NUM_INPUTS, {k})  # uniform in ±1/√d"
 
 
-def _forward(family, impl, w):
-    z = f"(X @ {w}.T + b)" if impl == "manual" else "model(X)"
-    if family == "softmax":
-        return _def("logits_of", "One score per class, z = X·Wᵀ + b, shape (n, k).",
-                    "X @ W.T + b" if impl == "manual" else "model(X)")
-    if family == "logistic":
-        sigmoid = "sigmoid" if impl == "manual" else "torch.sigmoid"
-        return _def("forward", "ŷ = σ(X·wᵀ + b): the probability of class 1, shape (n,).",
-                    f"{sigmoid}({z}.reshape(-1))")
-    return _def("forward", "ŷ = X·wᵀ + b, shape (n,).", f"{z}.reshape(-1)")
-
-
 def _def(name, doc, expression, args="X"):
     return f'def {name}({args}):\n    """{doc}"""\n    return {expression}'
 
@@ -94,15 +61,15 @@ def loss_and_optimizer(config, impl, changes_lr=False):
 
     changes_lr: the run changed its lr, so lr_at(update) reads it from LR_SCHEDULE.
     """
-    family = config.model
-    _, _, _, call = SHAPES[family]
-    hand, module, functional = LOSSES[family]
+    export = FAMILIES[config.model].export
+    call = export.forward
+    hand, module, functional = export.losses
     what = "The batch loss: the mean or the sum over its examples."
     lr_at = _def("lr_at", "The lr of update number `update` (from 0), as in the run.",
                  "[lr for start, lr in LR_SCHEDULE if start <= update][-1]", "update")
     lr_at = lr_at + "\n\n\n" if changes_lr else ""
     if impl == "manual":
-        code = _sources(HAND_WRITTEN_LOSS[family]) + "\n\n\n"
+        code = _sources(export.hand_loss) + "\n\n\n"
         code += "# the optimizer: plain SGD, w ← w − lr·∂L/∂w, in the training cycle\n\n\n"
         return code + lr_at + _def("loss_of", what, f"{hand}({call}(X), y, reduction)",
                                    "X, y, reduction")
@@ -115,8 +82,7 @@ def loss_and_optimizer(config, impl, changes_lr=False):
 
 def evaluate(config):
     """evaluate(X, y): lab.train.score, the sum of per-example losses in chunks, over n."""
-    predict = {"logistic": "(forward(Xc) > 0.5).float()",
-               "softmax": "logits_of(Xc).argmax(dim=1)"}.get(config.model)
+    predict = FAMILIES[config.model].export.predict
     count = f"\n            correct += int(({predict} == yc).sum())" if predict else ""
     result = "total / len(y), correct / len(y)" if predict else "total / len(y)"
     return fill('''
@@ -136,7 +102,7 @@ def evaluate(config):
 def report(config, data_name):
     """report(epoch): one printed line with the epoch's losses (and accuracies)."""
     splits = ("train", "test") if has_test_split(data_name) else ("train",)
-    accuracy = config.model != "linear"
+    accuracy = FAMILIES[config.model].labels is not None
     lines, fields = [], []
     for s in splits:
         names = f"{s}_loss, {s}_acc" if accuracy else f"{s}_loss"
@@ -190,8 +156,8 @@ def training(config, impl, changes_lr=False):
 
 def _update(family, impl, lr):
     """One batch's forward, loss, backward and update; `lr` names the learning rate."""
-    w, _, out, call = SHAPES[family]
-    hand, _, _ = LOSSES[family]
+    export = FAMILIES[family].export
+    w, out, call, hand = export.weight, export.output, export.forward, export.losses[0]
     if impl == "manual":
         return _commented([
             (f"{out} = {call}(X)", "1. forward"),

@@ -8,13 +8,15 @@ functions of the manual twin are copied from lab.models.functions with inspect.
 import csv
 import io
 import shlex
+import sys
 
 import torch
 
-from lab.data import shortened
 from lab.export.data import embedded, features_and_sizes, fill, literal, prepare
-from lab.export.model import SHAPES, design, evaluate, loss_and_optimizer, report, training
+from lab.export.model import design, evaluate, loss_and_optimizer, report, training
 from lab.history import COLUMNS
+from lab.models import FAMILIES
+from lab.text import shortened
 from lab.train import EVAL_CHUNK
 
 
@@ -32,7 +34,7 @@ def export_script(config, data_name=None, impl=None, label=None, data=None, sche
     """
     data_name = data_name or config.dataset
     impl = impl or ("manual" if config.impl == "both" else config.impl)
-    if config.model not in SHAPES or impl not in ("manual", "nn"):
+    if config.model not in FAMILIES or impl not in ("manual", "nn"):
         raise ValueError(f"cannot export {shortened(config.model)!r} with {shortened(impl)!r}")
     schedule = _changes(schedule or [(0, config.lr)])
     command = _lab_command(config, data_name, impl, label, schedule)
@@ -97,11 +99,13 @@ def _lab_command(config, data_name, impl, label, schedule):
 
 
 def _imports(extra, impl):
-    lines = [*sorted(["import math", *[i for i in extra if i.startswith("import ")]]), "",
-             "import torch", *[i for i in extra if i.startswith("from ")], "from torch import nn"]
+    """The script's imports: the standard library's, then torch and the others."""
+    lines = {"import math", "import torch", "from torch import nn", *extra}
     if impl == "nn":
-        lines.append("from torch.nn import functional as F")
-    return "\n".join(lines)
+        lines.add("from torch.nn import functional as F")
+    stdlib = {line for line in lines if line.split()[1].split(".")[0] in sys.stdlib_module_names}
+    return "\n\n".join("\n".join(sorted(group, key=lambda line: (line.startswith("from "), line)))
+                       for group in (stdlib, lines - stdlib))
 
 
 def _settings(c, data_name, command, schedule):

@@ -11,12 +11,17 @@ GRAD_EPS = 1e-12    # nn.BCELoss floors ŷ(1 − ŷ) here in its gradient
 
 
 class Sigmoid(torch.autograd.Function):
-    """σ(z) = 1 / (1 + e^(−z)), with the textbook derivative σ'(z) = σ(z)(1 − σ(z)).
+    """σ(z) = 1 / (1 + e^(−z)), with torch.sigmoid's derivative σ'(z) = σ(z)(1 − σ(z)).
 
     Forward in two halves, 1 / (1 + e^(−z)) for z ≥ 0 and e^z / (1 + e^z) for
-    z < 0, so exp only ever sees a number ≤ 0 and never overflows. Backward
-    from the output, as torch.sigmoid does: where σ rounds to exactly 1 the
-    gradient is 0 in both twins, so they agree even when the sigmoid saturates.
+    z < 0, so exp only ever sees a number ≤ 0 and never overflows.
+
+    Why a Function and not plain operations for autograd to differentiate:
+    the derivative must come from the output ŷ, as torch.sigmoid's does. BCE's
+    gradient divides by ŷ(1 − ŷ) and this multiplies by the same rounded
+    ŷ(1 − ŷ), so the two cancel. Autograd through the plain operations would
+    give e^(−z) / (1 + e^(−z))² instead, which does not cancel: for y = 0 and
+    z = 17, where ŷ rounds to 1, the gradient would be 41 000 instead of 0.
     """
 
     @staticmethod
@@ -24,7 +29,7 @@ class Sigmoid(torch.autograd.Function):
         neg = z < 0
         e = torch.exp(torch.where(neg, z, -z))  # e^(−|z|), in (0, 1]
         s = torch.where(neg, e / (1 + e), 1 / (1 + e))
-        ctx.save_for_backward(s)
+        ctx.save_for_backward(s)                 # backward needs only the output
         return s
 
     @staticmethod
@@ -130,12 +135,18 @@ def cross_entropy_per_example(logits, y):
 
 
 def cross_entropy(logits, y, reduction="mean"):
-    """Mini-batch cross-entropy from logits, as nn.CrossEntropyLoss: the mean or the sum."""
+    """Mini-batch cross-entropy from logits, as nn.CrossEntropyLoss: the mean or the sum
+    ("none" keeps each example's)."""
     losses = cross_entropy_per_example(logits, y)
+    if reduction == "none":
+        return losses
     return losses.sum() if reduction == "sum" else losses.mean()
 
 
 def mse(y_hat, y, reduction="mean"):
-    """Mean (or summed) squared error (ŷ − y)², as nn.MSELoss; the linear model's loss."""
+    """Mean (or summed) squared error (ŷ − y)², as nn.MSELoss; the linear model's loss
+    ("none" keeps each example's)."""
     squared = (y_hat - y) ** 2
+    if reduction == "none":
+        return squared
     return squared.sum() if reduction == "sum" else squared.mean()

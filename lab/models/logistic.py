@@ -29,11 +29,8 @@ class LogisticManual:
         return sigmoid(self.logits(X))
 
     def loss(self, X, y, reduction=None):
-        return self.loss_of_logits(self.logits(X), y, reduction)
-
-    def loss_of_logits(self, z, y, reduction=None):
-        """The BCE of ŷ = σ(z), for scores z already computed."""
-        return bce(sigmoid(z), y, reduction or self.reduction)
+        """The BCE of the batch, with the model's reduction or the one given."""
+        return bce(self.forward(X), y, reduction or self.reduction)
 
     def train_step(self, X, y):
         """One mini-batch: forward, loss, backward, update. Returns the loss."""
@@ -47,8 +44,9 @@ class LogisticManual:
             self.b.grad.zero_()
         return loss.detach()
 
-    def set_lr(self, lr):
-        self.lr = lr
+    def parameters(self):
+        """What autograd fills .grad of, as nn.Module.parameters() gives them."""
+        return [self.w, self.b]
 
     def params(self):
         return {"weight": self.w.detach(), "bias": self.b.detach()}
@@ -74,12 +72,9 @@ class LogisticNN(nn.Module):
         return torch.sigmoid(self.logits(X))
 
     def loss(self, X, y, reduction=None):
-        return self.loss_of_logits(self.logits(X), y, reduction)
-
-    def loss_of_logits(self, z, y, reduction=None):
         if reduction is None:
-            return self.criterion(torch.sigmoid(z), y)
-        return nn.functional.binary_cross_entropy(torch.sigmoid(z), y, reduction=reduction)
+            return self.criterion(self(X), y)
+        return nn.functional.binary_cross_entropy(self(X), y, reduction=reduction)
 
     def train_step(self, X, y):
         y_hat = self(X)                          # 1. forward
@@ -88,10 +83,6 @@ class LogisticNN(nn.Module):
         loss.backward()                          # 3. backward
         self.optimizer.step()                    # 4. update
         return loss.detach()
-
-    def set_lr(self, lr):
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
 
     def params(self):
         return {"weight": self.linear.weight.detach(), "bias": self.linear.bias.detach()}

@@ -29,11 +29,8 @@ class SoftmaxManual:
         return softmax(self.logits(X))
 
     def loss(self, X, y, reduction=None):
-        return self.loss_of_logits(self.logits(X), y, reduction)
-
-    def loss_of_logits(self, logits, y, reduction=None):
-        """The cross-entropy for logits already computed."""
-        return cross_entropy(logits, y, reduction or self.reduction)
+        """The cross-entropy of the batch, with the model's reduction or the one given."""
+        return cross_entropy(self.logits(X), y, reduction or self.reduction)
 
     def train_step(self, X, y):
         """One mini-batch: forward, loss, backward, update. Returns the loss."""
@@ -47,8 +44,9 @@ class SoftmaxManual:
             self.b.grad.zero_()
         return loss.detach()
 
-    def set_lr(self, lr):
-        self.lr = lr
+    def parameters(self):
+        """What autograd fills .grad of, as nn.Module.parameters() gives them."""
+        return [self.W, self.b]
 
     def params(self):
         return {"weight": self.W.detach(), "bias": self.b.detach()}
@@ -74,12 +72,9 @@ class SoftmaxNN(nn.Module):
         return torch.softmax(self.logits(X), dim=1)
 
     def loss(self, X, y, reduction=None):
-        return self.loss_of_logits(self.logits(X), y, reduction)
-
-    def loss_of_logits(self, logits, y, reduction=None):
         if reduction is None:
-            return self.criterion(logits, y)
-        return nn.functional.cross_entropy(logits, y, reduction=reduction)
+            return self.criterion(self.logits(X), y)
+        return nn.functional.cross_entropy(self.logits(X), y, reduction=reduction)
 
     def train_step(self, X, y):
         logits = self.logits(X)                  # 1. forward
@@ -88,10 +83,6 @@ class SoftmaxNN(nn.Module):
         loss.backward()                          # 3. backward
         self.optimizer.step()                    # 4. update
         return loss.detach()
-
-    def set_lr(self, lr):
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
 
     def params(self):
         return {"weight": self.linear.weight.detach(), "bias": self.linear.bias.detach()}

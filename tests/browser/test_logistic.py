@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.helpers import (error_elements, screenshot, status, wait_idle,
                                    wait_until_done)
-from ui.figures import MAX_DRAWN
+from ui.charts import MAX_DRAWN
 
 pytestmark = pytest.mark.browser
 STOP_ANSWER_LIMIT = 10.0  # seconds from the Stop click to a page at rest

@@ -19,7 +19,7 @@ import pytest
 import tests.browser.conftest as harness
 from tests.browser.helpers import error_elements, open_page, screenshot, wait_idle
 from tests.browser.test_logistic import curve_points
-from ui.figures import MAX_DRAWN
+from ui.charts import MAX_DRAWN
 from ui.presets import PRESETS
 
 pytestmark = pytest.mark.browser

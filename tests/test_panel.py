@@ -4,7 +4,7 @@ from dataclasses import replace
 from lab.config import RunConfig
 from lab.data import load
 from lab.train import Diverged, Run
-from ui.live import PanelState, data_key, status_line
+from ui.panel import PanelState, data_key, status_line
 
 
 def test_the_same_data_loaded_again_is_the_same_data():

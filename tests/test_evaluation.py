@@ -1,12 +1,13 @@
-"""The softmax page's explanations against PyTorch and scikit-learn: worked cross-entropy,
-confusion matrix, most confident mistakes."""
+"""lab.instruments.evaluation and the worked cross-entropy table against PyTorch and
+scikit-learn: the softmax page's confusion matrix, most confident mistakes, test-split probs."""
 import pytest
 import torch
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 from torch.nn import functional as F
 
-from lab.instruments.evaluation import confident_mistakes, confusion_matrix, probs_on_test_split
 from lab.data import load
+from lab.instruments import evaluation
+from lab.instruments.evaluation import confident_mistakes, confusion_matrix, probs_on_test_split
 from lab.instruments.explain import cross_entropy_table
 from lab.models.softmax import SoftmaxManual, SoftmaxNN
 
@@ -64,9 +65,7 @@ def test_confident_mistakes_are_wrong_and_most_confident_first():
 
 
 def test_probs_on_the_test_split_score_uint8_images_in_chunks(monkeypatch):
-    from lab.instruments import evaluation as confusion
-
-    monkeypatch.setattr(confusion, "CHUNK", 7)
+    monkeypatch.setattr(evaluation, "CHUNK", 7)
     data = load("digits")
     model = SoftmaxNN(64, 10, lr=0.1)
     probs = probs_on_test_split(model, data)

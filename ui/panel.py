@@ -1,4 +1,4 @@
-"""The live training panel: Train, Stop, Step, Reset, and a throttled redraw loop.
+"""The run-control panel: Train, Stop, Step, Reset, and the live redraws while it trains.
 
 Every training page uses it the same way:
 
@@ -9,45 +9,25 @@ Every training page uses it the same way:
 
 `draw(run, step)` fills the placeholders that move as it learns (the curves, the fit);
 `details(run, step)` the heavier rest (tables, landscapes, worked examples), which a
-training run redraws less often. Every redraw is work for the browser, and a browser that
-falls behind shows an old epoch and answers Stop late, however fast the server stopped.
+training run redraws less often (ui.throttle says when). Server-wide policy, the training
+slots and what the server can tell about the browser, is in ui.server.
 
 The run lives in st.session_state (one per user and page), never in a cache.
 """
-import os
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lab.instruments.gradcheck import step_explained
+from lab.instruments.stepthrough import step_explained
 from lab.train import (Diverged, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
+from ui import server
+from ui.throttle import ALL, STATUS, Throttle
 
-# The curves and the fit are redrawn this often while training, the details (tables,
-# landscapes, worked examples) every DETAIL_SECONDS. Each redraw is work for the browser,
-# and nothing tells the server how far behind it is: with everything every 0.25 s, a
-# browser sharing two cores with the server fell 13-17 s behind on C1 (over 30 s on CI),
-# showing an old epoch and "training…" long after Stop had stopped the run.
-REDRAW_SECONDS = 0.5
-DETAIL_SECONDS = 2.0
-# Messages waiting to go to this browser above which a redraw sends only the status line.
-# A redraw is ~10 messages; Streamlit 1.67 drops a browser that falls 500 behind (a slow
-# connection), which would end its training mid-run. A browser slow to *draw* does not
-# show here: its socket takes the messages at once (hence the cheap redraws above).
-BACKLOG_LIMIT = 60
 LOCK_WAIT_SECONDS = 10
 STEP_ROWS_KEPT = 256  # rows of the newest batch kept for the worked tables, never a whole set
-# Sessions training at once in this process. Each has a core's worth of work to do; on a
-# small box more at once only makes everyone slower, so the rest wait their turn.
-MAX_TRAINING = max(1, int(os.environ.get("LAB_MAX_TRAINING", "2")))
-_slots = threading.BoundedSemaphore(MAX_TRAINING)
-_waiting = [0]  # sessions queued for a slot right now (a list: shared and mutable)
-_waiting_lock = threading.Lock()
 
 
 @dataclass
@@ -62,7 +42,7 @@ class PanelState:
     train_requested: bool = False
     message: tuple | None = None      # (kind, text): kind is info, warning or error
     last_step: Step | None = None     # the newest batch, for the worked tables
-    explained: dict | None = None     # the last Step in four stages (lab.instruments.gradcheck)
+    explained: dict | None = None     # the last Step in four stages (lab.instruments.stepthrough)
     start_pending: bool = False       # a train=1 link: start once the browser has drawn Stop
     start_now: bool = False           # ...which it has: this run trains
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -76,7 +56,6 @@ def structural(config):
 class Panel:
     def __init__(self, page, config, data):
         self.page, self.config, self.data = page, config, data
-        self.explain_steps = False   # a page sets it to get each Step in four stages
         self.can_standardize = True  # the page offers the setting (divergence advice names it)
         key = f"{page}.panel"
         if key not in st.session_state:
@@ -105,8 +84,6 @@ class Panel:
         s = self.state
         if s.run is None or (_untrained(s.run) and self.settings_changed):
             self._new_run()
-        elif s.running and not self.settings_changed and s.run.config.lr != self.config.lr:
-            s.run.set_lr(self.config.lr)  # moved while training: applies from the next batch
 
     def _new_run(self):
         """A fresh run of the page's settings and data; what showed the old one goes."""
@@ -177,34 +154,31 @@ class Panel:
         s = self.state
         if self.settings_changed:
             self._new_run()
-        s.run.set_lr(self.config.lr)
         s.message = None
         self.notice.empty()  # buttons() already drew the old message in this rerun
+
+    def _take_lr(self):
+        """The page's learning rate reaches the run here, and only here: before a Step or
+        a Train, and while training (moved meanwhile: it applies from the next batch).
+        A stopped run keeps the rates it trained with; a run of other settings, its own."""
+        s = self.state
+        if (s.running or s.step_requested) and not self.settings_changed:
+            s.run.set_lr(self.config.lr)
 
     # -- drawing and training -----------------------------------------------
 
     def show(self, draw, details=None):
         """Draw the current state; then do what Train or Step asked for, redrawing live."""
         s = self.state
-        self._drawers, self._details_drawn = (draw, details), 0.0
+        self._drawers, self._throttle = (draw, details), Throttle()
+        if s.step_requested or s.train_requested:
+            self._fresh_run_if_needed()
+        self._take_lr()
         if s.step_requested:
             s.step_requested = False
-            self._fresh_run_if_needed()
-            with self._locked():
-                try:
-                    if self.explain_steps:  # the numbers before the update, then the update
-                        X, y = next_batch(s.run)
-                        model = next(iter(s.run.models.values()))
-                        s.explained = step_explained(model, X, y, s.run.config.lr)
-                        s.explained["X"], s.explained["y"] = X[:16].tolist(), y[:16].tolist()
-                    for event in train_one_batch(s.run):
-                        self._note(event)
-                except Exception as exc:  # noqa: BLE001 — as in _train_live: report, go on
-                    self._report(exc)
-                self._keep_few_rows()
+            self._step()
         if s.train_requested:
             s.train_requested = False
-            self._fresh_run_if_needed()
             epochs, done = self.config.num_epochs, s.run.epoch >= self.config.num_epochs
             s.target_epochs = s.run.epoch + epochs if done else epochs  # done: that many more
         self._draw()
@@ -212,6 +186,22 @@ class Panel:
             self._start_when_drawn()
         if s.running:
             self._train_live()
+
+    def _step(self):
+        """One mini-batch, its numbers before the update first (the page shows the Step in
+        the course's four stages)."""
+        s = self.state
+        with self._locked():
+            try:
+                X, y = next_batch(s.run)
+                model = next(iter(s.run.models.values()))
+                s.explained = step_explained(model, X, y, s.run.config.lr)
+                s.explained["X"], s.explained["y"] = X[:16].tolist(), y[:16].tolist()
+                for event in train_one_batch(s.run):
+                    self._note(event)
+            except Exception as exc:  # noqa: BLE001 — as in _train_live: report, go on
+                self._report(exc)
+            self._keep_few_rows()
 
     def _start_when_drawn(self):
         """Have the browser rerun the page, and so train, once it has drawn Stop.
@@ -225,7 +215,7 @@ class Panel:
         index"). This answers once, and only for a train=1 link's first run.
         Without a browser (AppTest) nobody would answer: rerun at once.
         """
-        if not _has_browser():
+        if not server.has_browser():
             self._on_drawn()
             st.rerun()
         _page_drawn(key=f"{self.page}.drawn", data={"page": self.page, "wait_ms": DRAWN_WAIT_MS},
@@ -233,18 +223,13 @@ class Panel:
 
     def _train_live(self):
         s = self.state
-        with self._locked(), self._training_slot():
-            last_draw = time.monotonic()
+        with self._locked(), server.training_slot(self.status):
             try:
                 for event in train(s.run, s.target_epochs):
                     self._note(event)
-                    if time.monotonic() - last_draw >= REDRAW_SECONDS:
-                        # an st call raises Streamlit's stop on Stop or rerun
-                        if client_backlog() < BACKLOG_LIMIT:
-                            self._draw(live=True)
-                        else:  # the browser is behind: let it catch up before more charts
-                            self._draw_status()
-                        last_draw = time.monotonic()
+                    what = self._throttle.due()
+                    if what:  # an st call raises Streamlit's stop on Stop or rerun
+                        self._draw(what)
                         if not s.running:
                             break
             except Exception as exc:  # noqa: BLE001 — report it; the session and run go on
@@ -255,37 +240,12 @@ class Panel:
         self._draw()
 
     def _keep_few_rows(self):
-        """Keep a few rows of the newest batch, cloned: a slice is a view that would keep
-        the batch's whole float copy (a full MNIST batch: 188 MB) alive between reruns."""
-        step = self.state.last_step
-        if step is not None:
-            self.state.last_step = replace(step, X=step.X[:STEP_ROWS_KEPT].clone(),
-                                           y=step.y[:STEP_ROWS_KEPT].clone())
+        self.state.last_step = few_rows(self.state.last_step)
 
     def _report(self, exc):
         self.state.message = ("error", f"Training stopped by an error: {type(exc).__name__}: "
                               f"{exc}. The run so far is kept; Reset starts a new one.")
         self._show_message()
-
-    @contextmanager
-    def _training_slot(self):
-        """Hold one of the process-wide training slots, queueing (and saying so) for one."""
-        if not _slots.acquire(blocking=False):
-            with _waiting_lock:
-                _waiting[0] += 1
-            try:
-                while not _slots.acquire(timeout=0.5):
-                    # An st call each turn: Stop, or a closed tab, ends the wait here.
-                    self.status.markdown(
-                        f"⏳ **Queued**: {MAX_TRAINING} sessions are training on this server "
-                        f"and {_waiting[0]} waiting; yours starts when a slot frees up.")
-            finally:
-                with _waiting_lock:
-                    _waiting[0] -= 1
-        try:
-            yield
-        finally:
-            _slots.release()
 
     def _note(self, event):
         s = self.state
@@ -296,19 +256,17 @@ class Panel:
             s.running = False
             self._show_message()
 
-    def _draw(self, live=False):
-        """Everything; while training (live) the details only every DETAIL_SECONDS."""
-        self._draw_status()
-        draw, details = self._drawers
-        run, step = self.state.run, self.state.last_step
-        draw(run, step)
-        if details and (not live or time.monotonic() - self._details_drawn >= DETAIL_SECONDS):
-            details(run, step)
-            self._details_drawn = time.monotonic()
-
-    def _draw_status(self):
+    def _draw(self, what=ALL):
+        """The status line, then (unless only that) the live view, then (ALL) the details."""
         self.status.markdown(status_line(self.state, self.config.num_epochs,
                                          self.settings_changed))
+        draw, details = self._drawers
+        run, step = self.state.run, self.state.last_step
+        if what != STATUS:
+            draw(run, step)
+        if what == ALL and details:
+            details(run, step)
+        self._throttle.redrawn_now(what)
 
     @contextmanager
     def _locked(self):
@@ -320,6 +278,14 @@ class Panel:
             yield
         finally:
             lock.release()
+
+
+def few_rows(step):
+    """The newest batch cut to a few rows, cloned: a slice is a view that would keep the
+    batch's whole float copy (a full MNIST batch: 188 MB) alive between reruns."""
+    if step is None:
+        return None
+    return replace(step, X=step.X[:STEP_ROWS_KEPT].clone(), y=step.y[:STEP_ROWS_KEPT].clone())
 
 
 def data_key(data):
@@ -371,44 +337,6 @@ export default function ({ data, setTriggerValue }) {
   return () => { done = true; clearTimeout(timer); };
 }
 """)
-
-
-def _client():
-    """This session's browser connection, or None (none in AppTest, or internals that
-    changed). Reads Streamlit 1.67's internals, guarded: elsewhere it is simply None."""
-    try:
-        session_id = get_script_run_ctx().session_id
-        info = Runtime.instance()._session_mgr.get_active_session_info(session_id)
-        return info.client if info is not None else None
-    except Exception:  # noqa: BLE001 — no runtime, or internals that changed
-        return None
-
-
-def _has_browser():
-    """Whether a browser is connected to this session: without one (AppTest), or on
-    another Streamlit version, a train=1 link trains at once."""
-    return _client() is not None
-
-
-def client_backlog():
-    """Messages queued for this session's browser and not yet sent; 0 when unknown (no
-    browser, or internals that changed): then redraws are only throttled by time."""
-    try:
-        return _client()._send_queue.qsize()
-    except Exception:  # noqa: BLE001 — no signal
-        return 0
-
-
-def show_gap(box, run):
-    """Both twins in lockstep: how far apart they are, in any parameter and any loss."""
-    if run.max_param_gap is not None:
-        box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
-                    f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
-
-
-def chart(box, spec):
-    """Draw a Vega-Lite spec into a placeholder; redrawn, it updates in place."""
-    box.vega_lite_chart(spec=spec, width="stretch")
 
 
 def _untrained(run):

@@ -1,0 +1,40 @@
+"""The redraw throttle (ui.throttle): by the clock, and only the status line for a browser
+that has fallen behind. A fake clock: no sleeping, no Streamlit."""
+from ui.throttle import ALL, DETAIL_SECONDS, LIVE, REDRAW_SECONDS, STATUS, Throttle
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_first_redraw_is_everything_then_the_live_view_by_the_clock():
+    clock = Clock()
+    throttle = Throttle(clock, browser_behind=lambda: False)
+    assert throttle.due() == ALL
+    throttle.redrawn_now(ALL)
+    assert throttle.due() is None  # no time has passed
+    clock.now += REDRAW_SECONDS
+    assert throttle.due() == LIVE  # the curves and the fit, not yet the details
+    throttle.redrawn_now(LIVE)
+    clock.now += DETAIL_SECONDS
+    assert throttle.due() == ALL
+    throttle.redrawn_now(ALL)
+    clock.now += REDRAW_SECONDS / 2
+    assert throttle.due() is None
+
+
+def test_a_browser_behind_gets_only_the_status_line_until_it_catches_up():
+    clock, behind = Clock(), [True]
+    throttle = Throttle(clock, browser_behind=lambda: behind[0])
+    throttle.redrawn_now(ALL)
+    clock.now += DETAIL_SECONDS
+    assert throttle.due() == STATUS
+    throttle.redrawn_now(STATUS)
+    assert throttle.due() is None  # a status line counts as a redraw: the clock restarts
+    clock.now += REDRAW_SECONDS
+    behind[0] = False
+    assert throttle.due() == ALL  # caught up: the details it missed come first

@@ -1,0 +1,37 @@
+"""What every training page ends with, below its live view: the last Step in four stages,
+this session's runs (to overlay, export and delete), and the code that is running."""
+import streamlit as st
+
+from lab.train import Run, train
+from ui import runs, stepthrough
+from ui.controls import IMPL_LABELS, show_source
+
+TRAINING_LOOP = ("**The training loop** that calls `train_step` batch after batch:",
+                 (train, Run.batches))
+
+
+def show(panel, code, loop=TRAINING_LOOP, step_box=None):
+    """The end of a training page, drawn after panel.show (so from the run as trained).
+
+    code: each twin ("manual", "nn") → (what it is, the objects whose source is shown);
+    loop: the same for the loop that trains them. step_box: a container higher up the
+    page for the last Step, under its own heading (else it comes here).
+    """
+    run = panel.run
+    runs.keep(panel.page, run)
+    if step_box is None:
+        st.subheader("The last Step, in four stages")
+        step_box = st.container()
+    with step_box:
+        stepthrough.show(panel.state.explained, run.config.model, run.data.feature_names,
+                         run.config.lr, class_names=run.data.class_names)
+    st.subheader("Runs in this session")
+    runs.show(panel.page)
+    with st.expander("The code that is running", expanded=False):
+        for impl, (what, objects) in code.items():
+            if impl in run.models:
+                st.markdown(f"**{IMPL_LABELS[impl]}** — {what}")
+                show_source(*objects)
+        what, objects = loop
+        st.markdown(what)
+        show_source(*objects)
