@@ -1,5 +1,5 @@
 """One run's settings: the single place their defaults and limits live."""
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 
 from lab.data import check_name
 from lab.models import FAMILIES
@@ -31,9 +31,6 @@ class RunConfig:
     def to_dict(self):
         return asdict(self)
 
-    @classmethod
-    def field_names(cls):
-        return [f.name for f in fields(cls)]
 
 
 def validate(config):

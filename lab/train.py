@@ -119,12 +119,12 @@ class Run:
             self.schedule[-1] = (self.updates, lr)
         else:
             self.schedule.append((self.updates, lr))
-        for impl, model in self.models.items():
-            if impl == "manual":
-                model.lr = lr                             # its update reads self.lr
-            else:
-                for group in model.optimizer.param_groups:  # torch.optim keeps it per group
+        for model in self.models.values():
+            if isinstance(model, torch.nn.Module):        # torch.optim keeps it per group
+                for group in model.optimizer.param_groups:
                     group["lr"] = lr
+            else:
+                model.lr = lr                             # the hand-written update reads it
 
     def batches(self):
         """This epoch's batches of row indices; None stands for the full set in order."""

@@ -57,6 +57,24 @@ def test_twins_agree_in_lockstep_for_100_epochs(dataset, lr, batch_size):
     assert run.max_loss_gap < 1e-5
 
 
+@pytest.mark.parametrize("dataset, lr, batch_size, reduction", [
+    ("breast-cancer", 0.01, 64, "mean"),     # unscaled features: |z| in the thousands
+    ("breast-cancer", 1.0, 32, "sum"),
+    ("hours", 10.0, 3, "sum"),               # overshoots until ŷ rounds to 0 or 1
+])
+def test_twins_agree_in_lockstep_where_the_sigmoid_saturates(dataset, lr, batch_size, reduction):
+    """Where σ rounds to exactly 0 or 1 the hand-written sigmoid and BCE must give the
+    gradient PyTorch gives (0, by the rounded ŷ(1 − ŷ)), or the twins drift apart: a
+    sigmoid left to autograd's exact derivative drifted by up to 2e7 here."""
+    run = _lockstep(dataset, lr, batch_size, epochs=20, reduction=reduction)
+    data = run.data
+    with torch.no_grad():
+        y_hat = run.models["nn"].forward(data.features(data.X_train))
+    assert ((y_hat == 0) | (y_hat == 1)).any(), "the run never saturated: it tests nothing"
+    assert run.max_param_gap < 1e-4
+    assert run.max_loss_gap < 1e-5
+
+
 def test_twins_agree_with_summed_loss_and_zeros_init():
     run = _lockstep("iris", 0.01, 8, epochs=30, reduction="sum", init="zeros")
     assert run.max_param_gap < 1e-4

@@ -17,7 +17,8 @@ def design(config, impl):
     export = FAMILIES[config.model].export
     if impl == "manual":
         code = _manual_init(config.init, export.weight, export.outputs)
-        code += "\n\n\n" + _sources(export.hand_model) if export.hand_model else ""
+        if export.hand_model:
+            code += "\n\n\n" + _sources(export.hand_model)
     else:
         code = _nn_init(config.init, export.outputs)
     return code + "\n\n\n" + _def(export.forward, export.doc, export.returns[impl])
@@ -63,7 +64,7 @@ def loss_and_optimizer(config, impl, changes_lr=False):
     """
     export = FAMILIES[config.model].export
     call = export.forward
-    hand, module, functional = export.losses
+    hand, module, functional = export.loss_names
     what = "The batch loss: the mean or the sum over its examples."
     lr_at = _def("lr_at", "The lr of update number `update` (from 0), as in the run.",
                  "[lr for start, lr in LR_SCHEDULE if start <= update][-1]", "update")
@@ -157,7 +158,7 @@ def training(config, impl, changes_lr=False):
 def _update(family, impl, lr):
     """One batch's forward, loss, backward and update; `lr` names the learning rate."""
     export = FAMILIES[family].export
-    w, out, call, hand = export.weight, export.output, export.forward, export.losses[0]
+    w, out, call, hand = export.weight, export.output, export.forward, export.loss_names[0]
     if impl == "manual":
         return _commented([
             (f"{out} = {call}(X)", "1. forward"),

@@ -1,4 +1,5 @@
-"""The loss landscape of linear regression: MSE as a function of the parameters.
+"""Loss landscapes: the MSE (linear regression) and the BCE (logistic) over a grid of
+(w, b), and for bigger models the loss along the line from one point to another.
 
 The MSE is computed in float64: a diverging run's road reaches w ~ 1e19, where
 (ŷ − y)² overflows float32 to inf, and a chart cannot draw inf.

@@ -37,7 +37,7 @@ class ExportCode:
     returns: dict            # impl → the expression it returns
     output: str              # what it gives: y_hat or logits
     predict: str | None      # the labels of a chunk Xc; None: no accuracy
-    losses: tuple            # the loss's names: hand-written, torch.nn, torch.nn.functional
+    loss_names: tuple        # the loss's names: hand-written, torch.nn, torch.nn.functional
     hand_loss: tuple         # the manual twin's loss, as parts of lab.models.functions
     hand_model: tuple = ()   # its model's own parts, likewise (a str names a constant)
 
@@ -77,7 +77,7 @@ LOGISTIC = Family(
         returns={"manual": "sigmoid((X @ w.T + b).reshape(-1))",
                  "nn": "torch.sigmoid(model(X).reshape(-1))"},
         output="y_hat", predict="(forward(Xc) > 0.5).float()",
-        losses=("bce", "nn.BCELoss", "F.binary_cross_entropy"),
+        loss_names=("bce", "nn.BCELoss", "F.binary_cross_entropy"),
         hand_loss=("LOG_FLOOR", "GRAD_EPS", functions.BinaryCrossEntropy,
                    functions.bce_per_example, functions.bce),
         hand_model=(functions.Sigmoid, functions.sigmoid)),
@@ -101,8 +101,8 @@ SOFTMAX = Family(
         doc="One score per class, z = X·Wᵀ + b, shape (n, k).",
         returns={"manual": "X @ W.T + b", "nn": "model(X)"},
         output="logits", predict="logits_of(Xc).argmax(dim=1)",
-        losses=("cross_entropy", "nn.CrossEntropyLoss", "F.cross_entropy"),
-        hand_loss=(functions._row_max, functions.log_softmax,
+        loss_names=("cross_entropy", "nn.CrossEntropyLoss", "F.cross_entropy"),
+        hand_loss=(functions.row_max, functions.log_softmax,
                    functions.cross_entropy_per_example, functions.cross_entropy)),
     multiclass=True)
 
@@ -122,7 +122,7 @@ LINEAR = Family(
         weight="w", outputs="1", forward="forward", doc="ŷ = X·wᵀ + b, shape (n,).",
         returns={"manual": "(X @ w.T + b).reshape(-1)", "nn": "model(X).reshape(-1)"},
         output="y_hat", predict=None,
-        losses=("mse", "nn.MSELoss", "F.mse_loss"),
+        loss_names=("mse", "nn.MSELoss", "F.mse_loss"),
         hand_loss=(functions.mse,)))
 
 FAMILIES = {"logistic": LOGISTIC, "linear": LINEAR, "softmax": SOFTMAX}

@@ -90,7 +90,7 @@ def bce(y_hat, y, reduction="mean"):
     return losses.sum() if reduction == "sum" else losses.mean()
 
 
-def _row_max(logits):
+def row_max(logits):
     """Each row's largest logit, shape (n, 1), kept out of the graph.
 
     Softmax does not change when a row is shifted by a constant, so no
@@ -105,7 +105,7 @@ def softmax(logits):
     Subtracting m changes nothing mathematically, but every exponent is
     then ≤ 0, so exp never overflows (compare `softmax_naive`).
     """
-    e = torch.exp(logits - _row_max(logits))   # (n, k), each in (0, 1]
+    e = torch.exp(logits - row_max(logits))    # (n, k), each in (0, 1]
     return e / e.sum(dim=1, keepdim=True)
 
 
@@ -124,7 +124,7 @@ def log_softmax(logits):
 
     log(softmax(z)) would give log(0) = −inf for a class far below the best.
     """
-    shifted = logits - _row_max(logits)        # (n, k), each ≤ 0
+    shifted = logits - row_max(logits)         # (n, k), each ≤ 0
     return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
 
 
