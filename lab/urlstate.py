@@ -10,6 +10,7 @@ from lab.models.params import INITS
 
 SHARED = ("dataset", "impl", "lr", "batch_size", "num_epochs", "seed", "init",
           "reduction", "standardize")
+LINK_FLAGS = {"true": True, "false": False, "1": True, "0": False}  # a yes/no in a link
 
 
 def to_params(config, defaults):
@@ -45,7 +46,8 @@ def from_params(params, datasets, learning_rates, batch_sizes):
         "seed": lambda v: _bounded(int(v), 0, MAX_SEED),
         "init": lambda v: _choice(v, INITS),
         "reduction": lambda v: _choice(v, REDUCTIONS),
-        "standardize": lambda v: {"true": True, "false": False, "1": True, "0": False}[v.lower()],
+        "standardize": lambda v: LINK_FLAGS[v.lower()],
+        "lecture": lambda v: LINK_FLAGS[v.lower()],  # the page's layout (ui.lecture), not a setting
     }
     settings, problems = {}, []
     for name, parse in parsers.items():

@@ -18,6 +18,17 @@ def open_page(page):
     return at
 
 
+def open_link(page, params):
+    """A fresh session that opens views/<page>.py from a link with these parameters."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def chart_data(at, title):
     """The named datasets (as DataFrames) of the Vega-Lite chart with this title."""
     for chart in at.get("vega_lite_chart"):

@@ -88,10 +88,23 @@ def test_loss_surface_draws_every_cell_the_path_and_where_it_is_now():
     middle = cells[(cells["w"] < 0) & (cells["w2"] > 0) & (cells["b"] < 0) & (cells["b2"] > 0)]
     assert middle["loss"].tolist() == [1.0]  # the cell around (0, 0) holds the loss there
     assert road["update"].tolist() == [0, 1, 2]
-    assert ends.set_index("point").loc["now"].tolist() == [0.5, 0.0]
-    assert ends.set_index("point").loc["best fit"].tolist() == [0.0, 0.0]
+    ends = ends.set_index("point")
+    assert ends.loc["now", ["w", "b"]].tolist() == [0.5, 0.0]
+    assert ends.loc["best fit", ["w", "b"]].tolist() == [0.0, 0.0]
+    # "now" labelled to its right, "best fit" to its left: away from each other
+    assert ends.loc["now", "side"] == "right" and ends.loc["best fit", "side"] == "left"
     no_best = loss_surface(ws, bs, losses, path, "Loss")["datasets"]["ends"]
     assert no_best["point"].tolist() == ["now"]
+
+
+def test_a_label_near_the_edge_of_the_surface_turns_inward():
+    ws, bs = torch.linspace(-2, 2, 5), torch.linspace(-1, 1, 3)
+    losses = ws[None, :] ** 2 + bs[:, None] ** 2
+    for w, side in [(1.9, "left"), (1.0, "right"), (-1.9, "right")]:
+        ends = loss_surface(ws, bs, losses, [(0, w, 0.0)], "Loss",
+                            best=(w, 0.5))["datasets"]["ends"].set_index("point")
+        assert ends.loc["now", "side"] == side
+    assert ends.loc["best fit", "side"] == "right"  # at -1.9: turned inward too
 
 
 def test_loss_surface_sends_only_finite_numbers():

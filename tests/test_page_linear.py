@@ -298,3 +298,19 @@ def test_the_page_draws_the_data_the_run_was_made_from():
     assert chart_data(at, FIT)["data"]["y"].tolist() == [3.0, 6.0, 9.0]
     ends = chart_data(at, LANDSCAPE_WB)["ends"].set_index("point")
     assert ends.loc["best fit", "w"] == pytest.approx(3.0, abs=1e-4)
+
+
+def test_the_lecture_toggle_goes_into_the_url_and_a_step_is_told_with_its_numbers():
+    at = open_page()
+    assert not at.toggle(key="linear.lecture").value and "lecture" not in at.query_params
+    at.toggle(key="linear.lecture").set_value(True).run()
+    assert at.query_params["lecture"] == "1" and at.get("popover")
+    at.button(key="linear.step").click().run()
+    run = panel(at).run
+    told = " ".join(m.value for m in at.markdown)
+    w0 = run.initial["weight"].item()
+    assert f"ŷ = w·x + b = {human(w0)} × 1 + " in told  # the first sample, x = 1 hour
+    w, b = run.params("nn")["weight"].item(), run.params("nn")["bias"].item()  # the default twin
+    assert f"= **{human(w)}**" in told and f"= **{human(b)}**" in told  # after the update
+    grads = at.table[0].value  # each sample's gradients, in the first screen
+    assert list(grads.columns) == ["x", "∂ℓ/∂w", "∂ℓ/∂b"] and len(grads) == 3

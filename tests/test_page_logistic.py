@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab.numbers import human
 from tests.pages import APP, chart_data, set_widget
+from ui.lecture import KEYS
 from tests.pages import open_page as _open
 from ui.charts import MAX_DRAWN
 
@@ -334,3 +335,32 @@ def test_the_details_are_redrawn_less_often_while_training(monkeypatch, detail_s
     impl = next(iter(panel(at).run.models))
     final = panel(at).run.params(impl)["bias"].item()
     assert params.set_index("").loc[impl, "b"] == human(final)  # shown as lab.numbers does
+
+
+def test_a_lecture_link_opens_in_lecture_mode_and_the_url_keeps_it():
+    at = open_link({"lecture": "1", "dataset": "iris", "num_epochs": "3", "batch_size": "16",
+                    "reduction": "mean", "standardize": "true"})
+    assert not at.exception and not at.warning  # lecture=1 is no invalid setting
+    assert at.session_state["lab.lecture"] and at.toggle(key="logistic.lecture").value
+    keys = {b: at.button(key=f"logistic.{b}").proto.shortcut for b in KEYS}
+    assert keys == {b: k.lower() for b, k in KEYS.items()}
+    at.select_slider(key="logistic.lr").set_value(0.1).run()
+    assert at.query_params["lecture"] == "1" and at.query_params["lr"] == "0.1"
+    at.button(key="logistic.step").click().run()
+    told = " ".join(m.value for m in at.markdown)
+    assert "**1 · forward**" in told and "**4 · update**" in told
+    assert "ŷ = σ(z)" in told  # the first example's numbers, as in the worked table
+    assert at.table  # the batch's BCE, in the first screen
+    at.button(key="logistic.train").click().run()
+    assert panel(at).run.epoch == 3 and "**4 · update**" not in " ".join(m.value for m in at.markdown)
+    at.toggle(key="logistic.lecture").set_value(False).run()
+    assert not at.session_state["lab.lecture"] and "lecture" not in at.query_params
+    assert at.button(key="logistic.train").proto.shortcut == ""
+    assert panel(at).run.epoch == 3  # the run stays: only the layout changed
+
+
+def test_a_bad_lecture_value_is_reported_and_changes_nothing():
+    at = open_link({"lecture": "[yes](https://example.com)"})
+    notice = " ".join(w.value for w in at.warning)
+    assert "`lecture`" in notice and "](https" not in notice
+    assert not at.toggle(key="logistic.lecture").value and not at.get("popover")

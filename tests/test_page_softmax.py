@@ -10,7 +10,7 @@ import torch
 
 from lab import data as datasets
 from lab.data.imagefiles import CIFAR_FILES, IDX_FILES
-from tests.pages import chart_data, set_widget, shown
+from tests.pages import chart_data, open_link, set_widget, shown
 from tests.pages import open_page as _open
 
 ACCURACY = "Accuracy (the most probable class)"
@@ -290,3 +290,20 @@ def test_a_csv_with_too_many_classes_is_refused_and_the_page_goes_on():
     assert any("21" in e.value and "20" in e.value for e in at.error), [e.value for e in at.error]
     at.selectbox(key="softmax.dataset").set_value("digits").run()
     assert not at.exception and panel(at).run.data.name == "digits"
+
+
+def test_lecture_mode_shows_the_three_views_and_tells_a_step():
+    at = open_link("softmax", {"lecture": "1", "dataset": "iris3", "batch_size": "16",
+                               "num_epochs": "2", "lr": "0.1", "standardize": "true"})
+    assert not at.warning and at.toggle(key="softmax.lecture").value
+    at.button(key="softmax.step").click().run()
+    told = " ".join(shown(m.value) for m in at.markdown)
+    assert "**4 · update**" in told and "softmax(z) gives it p = " in told
+    worked = at.table[0].value  # the batch's cross-entropy, in the first screen
+    assert list(worked.columns) == ["y", "p[y]", "ℓ"] and len(worked) == 4
+    p, loss = float(worked["p[y]"][0]), float(worked["ℓ"][0])
+    assert abs(-torch.log(torch.tensor(p)).item() - loss) < 1e-3
+    at.button(key="softmax.train").click().run()
+    assert panel(at).run.epoch == 2 and not at.exception
+    assert any(m.value.startswith("Accuracy train **") for m in at.markdown)
+    assert at.query_params["lecture"] == "1"

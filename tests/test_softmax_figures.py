@@ -10,9 +10,9 @@ from ui import softmax_figures as sf
 def test_diverging_colours_blue_white_red():
     rgb = sf.diverging(np.array([-2.0, -1.0, 0.0, 1.0, 5.0]), limit=1.0)
     assert rgb.dtype == np.uint8
-    assert rgb[1].tolist() == list(sf.NEGATIVE) == rgb[0].tolist()   # beyond the limit: clipped
-    assert rgb[2].tolist() == list(sf.ZERO)
-    assert rgb[3].tolist() == list(sf.POSITIVE) == rgb[4].tolist()
+    assert rgb[1].tolist() == list(sf.NEGATIVE_RGB) == rgb[0].tolist()   # beyond the limit: clipped
+    assert rgb[2].tolist() == list(sf.ZERO_RGB)
+    assert rgb[3].tolist() == list(sf.POSITIVE_RGB) == rgb[4].tolist()
 
 
 def test_grey_weight_images_are_upscaled_whole_pixels():
@@ -20,8 +20,8 @@ def test_grey_weight_images_are_upscaled_whole_pixels():
     W[3, 0] = 1.0                     # class 3 likes the top-left pixel
     pictures = sf.weight_images(W, (1, 8, 8), size=224)
     assert len(pictures) == 10 and pictures[0].shape == (224, 224, 3)
-    assert pictures[3][:28, :28].tolist() == [[list(sf.POSITIVE)] * 28] * 28
-    assert (pictures[0] == np.array(sf.ZERO, dtype=np.uint8)).all()
+    assert pictures[3][:28, :28].tolist() == [[list(sf.POSITIVE_RGB)] * 28] * 28
+    assert (pictures[0] == np.array(sf.ZERO_RGB, dtype=np.uint8)).all()
 
 
 def test_colour_weight_images_centre_zero_on_grey():

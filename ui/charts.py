@@ -1,12 +1,15 @@
-"""Chart plumbing every page shares: Vega-Lite specs sized and lettered for a projector,
-the curves per epoch, the loss over (w, b), and drawing a spec into a placeholder.
+"""Chart plumbing every page shares: one colour language, Vega-Lite specs sized and
+lettered for a projector, the curves per epoch, the loss over (w, b), and drawing a spec
+into a placeholder.
 
 Why Vega-Lite and not plotly here: the spec of a live chart stays the same and
 only its named datasets change, so Streamlit updates the chart in place; a
 plotly chart is remounted on every redraw and flickers blank while training.
 Each page's own charts are in ui.<page>_figures.
 """
+import functools
 import math
+import textwrap
 
 import pandas as pd
 import torch
@@ -17,21 +20,62 @@ MAX_POINTS = 400  # examples drawn at most in a scatter: enough to see, cheap to
 # 2 000 a slow laptop fell 15 s behind the server and Stop seemed not to work.
 MAX_DRAWN = 400
 HEIGHT = 360
-SPLIT_COLORS = {"domain": ["train", "test"], "range": ["#1f77b4", "#ff7f0e"]}
-CLASS_COLORS = ["#d62728", "#2ca02c"]  # class 0 red, class 1 green
-NOW = "#d62728"  # where the parameters are now
+
+# The colour language: a colour means one thing on every page and in every chart (the
+# tests hold every chart to these). Okabe and Ito's hues, told apart with any colour
+# vision and still apart on a washed-out projector; no pale grey for anything to be read.
+INK = "#222222"       # text, axes and the truth: the true boundary, the true class, C6's points
+MUTED = "#666666"     # for reference: the ½ line, zero counts, the road on a white ground
+OTHER = "#b3b3b3"     # a filled mark that is not the point: the other classes' bars
+GRID = "#e5e5e5"      # grid lines: there to be faint, never read
+ON_DARK = "#ffffff"   # on a heat map's dark cells: the road, the labels, large counts
+TRAIN, TEST = "#0072B2", "#E69F00"         # the two splits: blue and orange
+MODEL, TRUTH = TRAIN, INK                  # the model's line (what training fitted), the truth
+SOLID, DASHED = [1, 0], [8, 5]
+MODEL_DASH, TRUTH_DASH = SOLID, DASHED     # and they differ in dash too
+CLASS_COLORS = ["#D55E00", "#009E73"]      # class 0 vermillion (red), class 1 bluish green
+NOW = "#C2185B"       # magenta: where the parameters (and their prediction) are now
+LOSS_SCHEME = "viridis"  # a loss as a colour: dark purple is low, yellow high. Darker is lower
+COUNT_SCHEME = "blues"   # a count as a colour: darker is more; a zero stays white
+# A weight as a colour (the softmax page's images and heat map): blue below 0, red above
+NEGATIVE, ZERO, POSITIVE = "#2166AC", "#F7F7F7", "#B2182B"
+# One colour each for things compared side by side (runs, the sigmoid family): first
+# those that mean nothing else, then the classes', last train's and test's
+SERIES = [INK, "#CC79A7", "#56B4E9", "#8C6D31", *CLASS_COLORS[::-1], TRAIN, TEST]
+PALETTE = {INK, MUTED, OTHER, GRID, ON_DARK, TRAIN, TEST, MODEL, TRUTH, *CLASS_COLORS, NOW,
+           NEGATIVE, ZERO, POSITIVE, *SERIES}
+SCHEMES = {LOSS_SCHEME, COUNT_SCHEME}
+SPLIT_COLORS = {"domain": ["train", "test"], "range": [TRAIN, TEST]}
+
 # Tick labels of huge or tiny values in e-notation ("-2.2e+33", not "−2,200,000,00…" cut
 # off); ordinary ones as Vega-Lite writes them (a "format" would set every tick's precision).
 SHORT_LABEL = ("abs(datum.value) >= 1e5 || (datum.value != 0 && abs(datum.value) < 1e-4)"
                " ? format(datum.value, '.2~e') : datum.label")
+TITLE_SIZE = 19
+# Tick labels, legends and numbers written in a chart, in px: what a back row of a hall
+# reads on a 1280 × 720 projector. Text beside a chart (a table) reads alike at this size.
+LABEL_SIZE = 16
+# Streamlit's theme letters axes and legends in light grey, the first thing a back row loses
+LETTERS = {"labelColor": INK, "titleColor": INK}
 CONFIG = {
     # No ARIA attributes on every SVG mark: the browser's biggest cost at each live redraw
     "aria": False,
-    "axis": {"labelFontSize": 15, "titleFontSize": 17, "grid": True,
-             "labelExpr": SHORT_LABEL},
-    "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "bottom"},
-    "title": {"fontSize": 19, "anchor": "start"},
+    "axis": {"labelFontSize": LABEL_SIZE, "titleFontSize": 17, "grid": True, "gridColor": GRID,
+             "labelExpr": SHORT_LABEL, **LETTERS},
+    "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE, "orient": "bottom",
+               **LETTERS},
+    "title": {"fontSize": TITLE_SIZE, "anchor": "start", "color": INK},
+    "text": {"color": INK},
+    # what a mark or a category without a colour of its own gets: still the palette's
+    "mark": {"color": INK},
+    "range": {"category": SERIES},
 }
+# Bold Source Sans averages 0.43-0.48 em a character (measured in Chromium on the titles
+# here); 0.5 leaves room.
+CHAR_EM = 0.5
+# The width a title has, in a Vega expression: the plot's (Vega cuts a title there, even
+# with the y axis's room beside it).
+ROOM = "width"
 HEAT_OVERLAP = 1.05  # heat-map cells a hair wider than their step: no seams on a canvas
 
 
@@ -63,7 +107,46 @@ def spec(title, layers, datasets, x_title, y_title, x_domain=None, y_domain=None
         if "y" in enc:
             enc["y"].update({k: v for k, v in y.items() if k not in enc["y"]})
     return {"title": title, "height": HEIGHT, "layer": layers, "datasets": datasets,
-            "config": CONFIG}
+            "config": lettering(title)}
+
+
+def lettering(title, size=TITLE_SIZE, **changes):
+    """CONFIG for a chart titled `title` (with `changes` to its parts merged in): its
+    title breaks into lines where the chart is too narrow for it on one."""
+    config = {**CONFIG, "title": {**CONFIG["title"], "fontSize": size,
+                                  "lineBreak": {"expr": title_breaks(title, size)}}}
+    for part, settings in changes.items():
+        config[part] = {**config.get(part, {}), **settings}
+    return config
+
+
+@functools.lru_cache(maxsize=256)  # a page's few titles, at every redraw
+def title_breaks(title, size=TITLE_SIZE, most=4):
+    """A Vega expression for where the title breaks, from the plot's width: nowhere while
+    one line fits, else at the spaces of the most even wrap into 2, 3, ... `most` lines.
+
+    The title stays one string (the spec stays the same at every width: only the browser
+    knows the width); a regexp that matches those spaces by their place splits it.
+    """
+    choices = {}  # lines → (longest line, where it breaks)
+    for chars in range(1, len(title) + 1):
+        lines = textwrap.wrap(title, chars, break_long_words=False)
+        if len(lines) <= most and " ".join(lines) == title and len(lines) not in choices:
+            at = [sum(len(line) + 1 for line in lines[:i + 1]) - 1 for i in range(len(lines) - 1)]
+            choices[len(lines)] = (max(map(len, lines)), at)
+    px = CHAR_EM * size
+    expr = ""
+    for n in sorted(choices, reverse=True):  # the narrowest first: built from the inside
+        longest, at = choices[n]
+        pattern = "|".join(f"(?<=^.{{{_js_len(title[:i])}}}) " for i in at)
+        broken = f"regexp('{pattern}')" if at else "''"
+        expr = broken if not expr else f"{ROOM} >= {math.ceil(longest * px)} ? {broken} : {expr}"
+    return expr or "''"
+
+
+def _js_len(text):
+    """Length as JavaScript counts it (UTF-16 code units): a regexp's "." does too."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def heat_map(spec):
@@ -139,7 +222,7 @@ def curves(history, column, title, y_title):
     if len(history.rows) > 1:  # both twins: solid manual, dashed nn
         encoding["strokeDash"] = {"field": "implementation", "type": "nominal", "title": None,
                                   "scale": {"domain": ["manual", "nn"],
-                                            "range": [[1, 0], [8, 5]]}}
+                                            "range": [SOLID, DASHED]}}
     line = {"data": {"name": "curves"},
             "mark": {"type": "line", "strokeWidth": 3, "point": len(history) < 30},
             "encoding": encoding}
@@ -157,8 +240,8 @@ def _value_scale(values):
 
 def loss_surface(ws, bs, losses, path, title, loss_title="loss", color_scale="log",
                  best=None):
-    """The loss over (w, b) as a heat map (darker is lower), with the path of the updates,
-    where it is now and, if known, the best fit.
+    """The loss over (w, b) as a heat map (darker is lower, on every page), with the path
+    of the updates, where it is now and, if known, the best fit.
 
     losses[j, i] is the loss at (ws[i], bs[j]); path is [(update, w, b), ...] in order.
     color_scale: "log" for a loss that spans orders (BCE), "sqrt" for a squared error
@@ -174,9 +257,15 @@ def loss_surface(ws, bs, losses, path, title, loss_title="loss", color_scale="lo
                           "b": (B - db).reshape(-1).tolist(), "b2": (B + db).reshape(-1).tolist(),
                           "loss": losses.reshape(-1).tolist()})
     road = pd.DataFrame([path[i] for i in drawn(len(path))], columns=["update", "w", "b"])
+    # "now" is labelled right of its dot and "best fit" left of its cross, each turned
+    # inward in the outer fifth of the grid: a label never hangs off the edge
+    lo, hi = ws[0].item(), ws[-1].item()
     ends = [(*path[-1][1:], "now")] + ([(*best, "best fit")] if best else [])
+    ends = [(w, b, point, "left" if w > hi - (hi - lo) / 5 else
+             "right" if w < lo + (hi - lo) / 5 else "right" if point == "now" else "left")
+            for w, b, point in ends]
     datasets = {"cells": cells, "road": road,
-                "ends": pd.DataFrame(ends, columns=["w", "b", "point"])}
+                "ends": pd.DataFrame(ends, columns=["w", "b", "point", "side"])}
     tight = {"zero": False, "nice": False}
     at = {"x": {"field": "w", "type": "quantitative"},
           "y": {"field": "b", "type": "quantitative"}}
@@ -184,30 +273,41 @@ def loss_surface(ws, bs, losses, path, title, loss_title="loss", color_scale="lo
         {"data": {"name": "cells"}, "mark": "rect",
          "encoding": {"x": {**at["x"], "scale": tight}, "x2": {"field": "w2"},
                       "y": {**at["y"], "scale": tight}, "y2": {"field": "b2"},
-                      "color": {"field": "loss", "type": "quantitative", "title": loss_title,
-                                "scale": {"type": color_scale, "scheme": "viridis"}},
+                      "color": {"field": "loss", "type": "quantitative",
+                                "title": loss_title.split(" ", 1),
+                                "scale": {"type": color_scale, "scheme": LOSS_SCHEME}},
                       "tooltip": [{"field": "loss", "title": loss_title, "format": ".4~g"}]}},
         {"data": {"name": "road"},
-         "mark": {"type": "line", "color": "white", "strokeWidth": 3,
-                  "point": {"color": "white", "size": 20}},
+         "mark": {"type": "line", "color": ON_DARK, "strokeWidth": 3,
+                  "point": {"color": ON_DARK, "size": 20}},
          "encoding": {**at, "order": {"field": "update", "type": "quantitative"}}},
         {"data": {"name": "ends"},
-         "mark": {"type": "point", "size": 360, "filled": True, "color": NOW,
-                  "stroke": "white", "strokeWidth": 2},
-         "encoding": {**at, "shape": {"field": "point", "type": "nominal", "legend": None,
-                                      "scale": {"domain": ["now", "best fit"],
-                                                "range": ["circle", "cross"]}}}},
-        _end_label("now", "left", dx=14, dy=-14, at=at),        # above right of the dot
-        _end_label("best fit", "right", dx=-14, dy=18, at=at),  # below left: never on "now"
+         "mark": {"type": "point", "size": 360, "filled": True, "opacity": 1,
+                  "strokeWidth": 2},
+         "encoding": {**at, **{channel: {"field": "point", "type": "nominal", "legend": None,
+                                         "scale": {"domain": ["now", "best fit"],
+                                                   "range": marks}}
+                               for channel, marks in (("shape", ["circle", "cross"]),
+                                                      ("fill", [NOW, ON_DARK]),
+                                                      ("stroke", [ON_DARK, INK]))}}},
+        *(_end_label(point, side, at) for point in ("now", "best fit")
+          for side in ("left", "right")),
     ]
     surface = heat_map(spec(title, layers, datasets, "w", "b"))
-    surface["config"] = {**surface["config"],
-                         "legend": {**CONFIG["legend"], "orient": "right"}}
+    # the colour bar beside the map, under a title in two lines: a wide map keeps its
+    # height, and a narrow one gives the bar no more width than it needs
+    surface["config"] = {**surface["config"], "legend": {
+        **surface["config"]["legend"], "orient": "right", "gradientThickness": 14}}
     return drawable(surface)
 
 
-def _end_label(point, align, dx, dy, at):
-    return {"data": {"name": "ends"}, "transform": [{"filter": f"datum.point == '{point}'"}],
-            "mark": {"type": "text", "align": align, "dx": dx, "dy": dy, "fontSize": 17,
-                     "fontWeight": "bold", "color": "white"},
+def _end_label(point, side, at):
+    """"now" above its dot, "best fit" below its cross (never on each other), to the side
+    of it that `side` says."""
+    dx, dy = (14 if side == "right" else -14), (-14 if point == "now" else 18)
+    return {"data": {"name": "ends"},
+            "transform": [{"filter": f"datum.point == '{point}' && datum.side == '{side}'"}],
+            "mark": {"type": "text", "align": "left" if side == "right" else "right",
+                     "dx": dx, "dy": dy, "fontSize": 17, "fontWeight": "bold",
+                     "color": ON_DARK},
             "encoding": {**at, "text": {"field": "point"}}}

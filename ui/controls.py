@@ -6,6 +6,7 @@ from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
 from lab.data import DATASETS
 from lab.source import source_of
 from lab.urlstate import from_params, to_params
+from ui import lecture
 from ui.text import quoted
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
@@ -16,19 +17,21 @@ KEEP = dict(persist_state="session")  # a setting survives a visit to another pa
 IMPL_LABELS = {"manual": "manual", "nn": "torch.nn", "both": "both"}
 
 
-def run_settings(page, model, datasets, defaults, omit=()):
+def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=False):
     """Draw the settings widgets of `page`; return the RunConfig they describe.
 
     The settings that differ from `defaults` are kept in the URL, so a link
     opens the same page with the same settings (and `train=1` starts training).
     `omit` may name "standardize": its widget is left out and the default kept
     (one feature on a fixed scale, as in linear regression, has no use for it).
+    `notes`: where a link's invalid settings are reported (lecture mode: not in the
+    popover that holds the widgets); `narrow`: fewer widgets to a row (that popover).
     """
     k = lambda name: f"{page}.{name}"  # noqa: E731 — widget keys, stable for presets and URLs
     for name, value in defaults.to_dict().items():
         st.session_state.setdefault(k(name), value)
-    _settings_from_url(page, datasets)
-    c = st.columns(4)
+    _settings_from_url(page, datasets, notes)
+    c = _places(narrow)
     dataset = c[0].selectbox("Dataset", datasets, key=k("dataset"), **KEEP,
                              format_func=lambda n: DATASET_LABELS.get(n, n))
     impl = c[1].segmented_control("Implementation", list(IMPL_LABELS), key=k("impl"), **KEEP,
@@ -42,33 +45,48 @@ def run_settings(page, model, datasets, defaults, omit=()):
     batch_size = c[3].select_slider("Batch size", BATCH_SIZES, key=k("batch_size"), **KEEP,
                                     format_func=lambda v: "full" if v == FULL_BATCH else str(v),
                                     help="Examples per update; 'full' uses the whole training set.")
-    c = st.columns(5)
-    num_epochs = c[0].number_input("Epochs", 1, MAX_EPOCHS, key=k("num_epochs"), **KEEP, step=10)
-    seed = c[1].number_input("Seed", 0, MAX_SEED, key=k("seed"), **KEEP,
+    num_epochs = c[4].number_input("Epochs", 1, MAX_EPOCHS, key=k("num_epochs"), **KEEP, step=10)
+    seed = c[5].number_input("Seed", 0, MAX_SEED, key=k("seed"), **KEEP,
                              help="Fixes the split, the initial parameters and the batch order.")
-    init = c[2].selectbox("Initialization", ["default", "zeros", "normal"], key=k("init"), **KEEP,
+    init = c[6].selectbox("Initialization", ["default", "zeros", "normal"], key=k("init"), **KEEP,
                           format_func=INIT_LABELS.get)
-    reduction = c[3].radio("Loss reduction", ["mean", "sum"], key=k("reduction"), **KEEP, horizontal=True,
+    reduction = c[7].radio("Loss reduction", ["mean", "sum"], key=k("reduction"), **KEEP, horizontal=True,
                            help="sum is the slides' BCELoss(size_average=False).")
     standardize = defaults.standardize
     if "standardize" not in omit:
-        standardize = c[4].toggle("Standardize", key=k("standardize"), **KEEP,
+        standardize = c[8].toggle("Standardize", key=k("standardize"), **KEEP,
                                   help="z-score each feature with the training split's mean and std.")
     config = RunConfig(model=model, dataset=dataset, impl=impl, lr=lr, batch_size=batch_size,
                        num_epochs=int(num_epochs), seed=int(seed), init=init,
                        reduction=reduction, standardize=standardize)
     params = to_params(config, defaults)
+    if lecture.on():
+        params[lecture.PARAM] = "1"
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[k("url")] = params
     return config
 
 
-def _settings_from_url(page, datasets):
+# Widths for the longest choices at 1280 px beside the sidebar: a dataset's name, the three
+# implementations, nn.Linear's default (equal columns cut them: "bo" for both). Narrow (lecture
+# mode's popover, 700 px): dataset and implementation get a row of their own.
+ROWS = ([3.3, 3, 1.85, 1.85], [1.5, 1.5, 2.7, 1.8, 1.8])
+NARROW_ROWS = ([1, 1], [1, 1, 1, 1], [1.4, 1, 1])
+
+
+def _places(narrow):
+    """A place for each setting, in the order dataset, implementation, learning rate, batch
+    size, epochs, seed, initialization, reduction, standardize; rows of columns."""
+    return [c for widths in (NARROW_ROWS if narrow else ROWS) for c in st.columns(widths)]
+
+
+def _settings_from_url(page, datasets, notes):
     """Adopt the settings of a link just opened; say which parts of it were not valid."""
     url = st.query_params.to_dict()
     if url != st.session_state.get(f"{page}.url"):  # a link just opened, not our own URL
         settings, problems = from_params(url, datasets, LEARNING_RATES, BATCH_SIZES)
+        settings.pop(lecture.PARAM, None)  # a layout, adopted by ui.lecture before the page drew
         for name, value in settings.items():
             st.session_state[f"{page}.{name}"] = value
         if url.get("train") == "1" and not problems:  # a broken link does not start a run
@@ -76,17 +94,19 @@ def _settings_from_url(page, datasets):
         st.session_state[f"{page}.url_problems"] = (problems, url.get("train") == "1")
     problems, wanted_training = st.session_state.get(f"{page}.url_problems") or ([], False)
     if problems:  # kept on screen until another link is opened; its values are data
-        st.warning("The link you opened had settings that are not valid here: "
-                   + ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
-                   + ". Those settings keep their defaults."
-                   + (" Training did not start: check the settings, then press **Train**."
-                      if wanted_training else ""))
+        notes.warning("The link you opened had settings that are not valid here: "
+                      + ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
+                      + ". Those settings keep their defaults."
+                      + (" Training did not start: check the settings, then press **Train**."
+                         if wanted_training else ""))
 
 
 INIT_LABELS = {"default": "nn.Linear's default", "zeros": "zeros", "normal": "N(0, 1) (torch.randn)"}
 DATASET_LABELS = {
     "hours": "hours → pass (C1)",
     "iris": "iris: setosa vs versicolor (C2)",
+    "mnist-0v1": "MNIST: 0 vs 1 (download)",
+    "fashion-mnist-tshirt-v-trouser": "Fashion: T-shirt vs trouser (download)",
     "synthetic": "synthetic 2-D (C3)",
     "breast-cancer": "breast cancer (30 features)",
     "hours-points": "hours → points (C6)",

@@ -11,10 +11,9 @@ import pandas as pd
 
 from lab.instruments.landscape import largest_stable_lr
 from lab.numbers import human
-from ui.charts import NOW, drawable, spec
+from ui.charts import INK, MODEL, MUTED, NOW, ON_DARK, TRAIN, drawable, spec
 
 X_MAX, Y_RANGE = 5.0, [-1.0, 11.0]  # fixed axes: the line moves, the frame does not
-LINE, PATH = "#1f77b4", "#ff7f0e"
 
 
 def fit_line(w, b, X, y, x_new):
@@ -30,9 +29,10 @@ def fit_line(w, b, X, y, x_new):
                                     "label": [f"ŷ({x_new:g}) = {human(y_new)}{off}"]}),
     }
     layers = [
-        _line("line", "x", "y", LINE, clip=True),
-        _dots("data", "x", "y", "#333333", size=220),
-        {"data": {"name": "prediction"}, "mark": {"type": "rule", "strokeDash": [6, 4]},
+        _line("line", "x", "y", MODEL, clip=True),
+        _dots("data", "x", "y", INK, size=220),
+        {"data": {"name": "prediction"},
+         "mark": {"type": "rule", "strokeDash": [6, 4], "color": MUTED, "size": 2},
          "encoding": {"x": {"field": "x", "type": "quantitative"}}},
         _dots("prediction", "x", "y", NOW, size=420, shape="diamond"),
         {"data": {"name": "prediction"},
@@ -73,10 +73,12 @@ def loss_over_w(ws, curve, path, now, y_title):
         "now": pd.DataFrame({"w": [now[0]], "loss": [now[1]]}),
     }
     layers = [
-        _line("curve", "w", "loss", LINE),
-        _line("path", "w", "loss", PATH, width=2, order="update", point=True),
+        _line("curve", "w", "loss", TRAIN),  # the training loss, blue as on every page
+        _line("path", "w", "loss", MUTED, width=2, order="update", point=True),  # the past
         _dots("now", "w", "loss", NOW, size=320),
     ]
+    for layer in layers:  # room below 0 for the dot at the bottom of the valley
+        layer["encoding"]["y"]["scale"] = {"padding": 14}
     return drawable(spec("Loss against w (b held at its current value)", layers, datasets,
                           "w", y_title))
 
@@ -132,7 +134,7 @@ def _line(name, x, y, color, width=4, clip=False, order=None, point=False):
 def _dots(name, x, y, color, size, shape="circle"):
     return {"data": {"name": name},
             "mark": {"type": "point", "filled": True, "size": size, "shape": shape,
-                     "color": color, "opacity": 1, "stroke": "white", "strokeWidth": 2,
+                     "color": color, "opacity": 1, "stroke": ON_DARK, "strokeWidth": 2,
                      "clip": True},
             "encoding": {"x": {"field": x, "type": "quantitative"},
                          "y": {"field": y, "type": "quantitative"}}}

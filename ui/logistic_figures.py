@@ -7,7 +7,11 @@ change, so the charts update in place.
 import pandas as pd
 import torch
 
-from ui.charts import CLASS_COLORS, MAX_POINTS, spec
+from ui.charts import (CLASS_COLORS, INK, MAX_POINTS, MODEL, MODEL_DASH, MUTED, NOW, ON_DARK,
+                       TRAIN, TRUTH, TRUTH_DASH, spec)
+
+CLASSES = ["y = 0", "y = 1"]
+CLASS_SHAPES = ["circle", "square"]
 
 
 def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
@@ -29,11 +33,12 @@ def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
         _curve_layer("curve", "x", "p"),
         _points_layer(),
         _half_rule(),
-        {"data": {"name": "cross"}, "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2},
+        {"data": {"name": "cross"},
+         "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2, "color": MODEL},
          "encoding": {"x": {"field": "x", "type": "quantitative"}}},
         # low, right of the line: the sigmoid is above ½ there and the y = 0 points lie left
         {"data": {"name": "cross"},
-         "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 16},
+         "mark": {"type": "text", "align": "left", "dx": 8, "fontSize": 16, "color": INK},
          "encoding": {"x": {"field": "x", "type": "quantitative"},
                       "y": {"datum": 0.12, "type": "quantitative"},
                       "text": {"field": "label"}}},
@@ -77,20 +82,29 @@ def decision_boundary(model, X, y, feature_names, true_params=None):
                 rows.append((name, x0, (-(w[0] * x0 + b) / w[1]).item()))
     datasets = {"points": _points(X[:, 0], X[:, 1], y),
                 "lines": pd.DataFrame(rows, columns=["line", "x", "y"])}
+    names = [name for name, _ in lines]
     layers = [
         _points_layer(),
+        # the model blue and solid, the truth ink and dashed: apart in colour and dash
         {"data": {"name": "lines"}, "mark": {"type": "line", "strokeWidth": 3, "clip": True},
          "encoding": {
              "x": {"field": "x", "type": "quantitative"},
              "y": {"field": "y", "type": "quantitative"},
              "detail": {"field": "line"},
-             "strokeDash": {"field": "line", "type": "nominal", "title": "w·x + b = 0",
-                            "scale": {"domain": [name for name, _ in lines],
-                                      "range": [[1, 0], [6, 4]][:len(lines)]}},
+             "color": {"field": "line", "type": "nominal", "title": None,
+                       "legend": {"orient": "top", "symbolStrokeWidth": 3},
+                       "scale": {"domain": names, "range": [MODEL, TRUTH][:len(names)]}},
+             "strokeDash": {"field": "line", "type": "nominal", "title": None,
+                            "scale": {"domain": names,
+                                      "range": [MODEL_DASH, TRUTH_DASH][:len(names)]}},
          }},
     ]
-    return spec("Decision boundary", layers, datasets, feature_names[0], feature_names[1],
-                 x_domain=[x_lo, x_hi], y_domain=[y_lo, y_hi])
+    boundary = spec("Decision boundary", layers, datasets, feature_names[0], feature_names[1],
+                    x_domain=[x_lo, x_hi], y_domain=[y_lo, y_hi])
+    # the classes' colours and the lines' are two scales; each layer's legend merges its
+    # own channels: coloured points of two shapes, coloured lines of two dashes
+    boundary["resolve"] = {"scale": {c: "independent" for c in ("color", "shape", "strokeDash")}}
+    return boundary
 
 
 def _points(xs, ys, labels):
@@ -99,23 +113,27 @@ def _points(xs, ys, labels):
 
 
 def _curve_layer(name, x, y):
-    return {"data": {"name": name}, "mark": {"type": "line", "strokeWidth": 4, "color": "#1f77b4"},
+    return {"data": {"name": name}, "mark": {"type": "line", "strokeWidth": 4, "color": MODEL},
             "encoding": {"x": {"field": x, "type": "quantitative"},
                          "y": {"field": y, "type": "quantitative"}}}
 
 
 def _points_layer():
+    """Each example in its class's colour and shape (told apart without colour, too)."""
+    classes = {"field": "class", "type": "nominal", "title": None}
     return {"data": {"name": "points"},
-            "mark": {"type": "circle", "size": 90, "opacity": 0.8, "stroke": "white"},
+            "mark": {"type": "point", "filled": True, "size": 90, "opacity": 0.85,
+                     "stroke": ON_DARK, "strokeWidth": 1},
             "encoding": {"x": {"field": "x", "type": "quantitative"},
                          "y": {"field": "y", "type": "quantitative"},
-                         "color": {"field": "class", "type": "nominal", "title": None,
-                                   "scale": {"domain": ["y = 0", "y = 1"],
-                                             "range": CLASS_COLORS}}}}
+                         "color": {**classes, "scale": {"domain": CLASSES,
+                                                        "range": CLASS_COLORS}},
+                         "shape": {**classes, "scale": {"domain": CLASSES,
+                                                        "range": CLASS_SHAPES}}}}
 
 
 def _half_rule():
-    return {"mark": {"type": "rule", "strokeDash": [2, 3], "color": "gray"},
+    return {"mark": {"type": "rule", "strokeDash": [2, 3], "color": MUTED},
             "encoding": {"y": {"datum": 0.5, "type": "quantitative"}}}
 
 
@@ -123,15 +141,18 @@ def profile(ts, losses, title):
     """The loss along the straight line from the initial (t = 0) to the current (t = 1) parameters."""
     data = pd.DataFrame({"t": list(ts), "loss": losses})
     marks = pd.DataFrame({"t": [0.0, 1.0], "label": ["initial", "now"]})
+    t = {"field": "t", "type": "quantitative"}
+    when = {"field": "label", "type": "nominal", "legend": None,
+            "scale": {"domain": ["initial", "now"], "range": [MUTED, NOW]}}
     layers = [
-        {"data": {"name": "line"}, "mark": {"type": "line", "strokeWidth": 4},
-         "encoding": {"x": {"field": "t", "type": "quantitative"},
-                      "y": {"field": "loss", "type": "quantitative"}}},
-        {"data": {"name": "marks"}, "mark": {"type": "rule", "strokeDash": [6, 4]},
-         "encoding": {"x": {"field": "t", "type": "quantitative"}}},
-        {"data": {"name": "marks"}, "mark": {"type": "text", "dy": -8, "y": 0, "fontSize": 15,
-                                              "baseline": "top", "dx": 4, "align": "left"},
-         "encoding": {"x": {"field": "t", "type": "quantitative"}, "text": {"field": "label"}}},
+        {"data": {"name": "line"}, "mark": {"type": "line", "strokeWidth": 4, "color": TRAIN},
+         "encoding": {"x": t, "y": {"field": "loss", "type": "quantitative"}}},
+        {"data": {"name": "marks"}, "mark": {"type": "rule", "strokeDash": [6, 4], "size": 2},
+         "encoding": {"x": t, "color": when}},
+        {"data": {"name": "marks"}, "mark": {"type": "text", "dy": -8, "y": 0, "fontSize": 16,
+                                              "fontWeight": "bold", "baseline": "top", "dx": 4,
+                                              "align": "left"},
+         "encoding": {"x": t, "text": {"field": "label"}, "color": when}},
     ]
     return spec(title, layers, {"line": data, "marks": marks},
-                 "t: parameters = initial + t·(now − initial)", "mean loss")
+                 "t (0: initial, 1: now)", "mean loss")

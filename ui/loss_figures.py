@@ -1,17 +1,21 @@
-"""Plotly figures for the losses-and-sigmoids page, sized to read on a projector."""
+"""Plotly figures for the losses-and-sigmoids page, sized to read on a projector, in the
+colours of every other chart (ui.charts)."""
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-FONT = dict(size=16)
-COLORS = {1: "#1f77b4", 0: "#d62728"}  # y = 1 blue, y = 0 red, on every figure
+from ui.charts import CLASS_COLORS, GRID, INK, MODEL, MUTED, ON_DARK, SERIES, TRAIN
+
+FONT = dict(size=16, color=INK)  # not Streamlit's light grey: a back row reads this
+COLORS = dict(enumerate(CLASS_COLORS))  # y = 0 and y = 1 as on the logistic page
 BCE_TOP = 6.0  # the y axis of the BCE curves ends here; a clamped 100 is drawn at the top
 
 
 def _style(fig, height=420):
     fig.update_layout(font=FONT, height=height, margin=dict(l=70, r=20, t=50, b=60),
-                      legend=dict(font=FONT), hoverlabel=dict(font=FONT))
-    fig.update_xaxes(title_font=FONT, tickfont=FONT, gridcolor="#e5e5e5", zeroline=False)
-    fig.update_yaxes(title_font=FONT, tickfont=FONT, gridcolor="#e5e5e5", zeroline=False)
+                      legend=dict(font=FONT),
+                      hoverlabel=dict(font=dict(size=FONT["size"])))  # on the trace's colour
+    fig.update_xaxes(title_font=FONT, tickfont=FONT, gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(title_font=FONT, tickfont=FONT, gridcolor=GRID, zeroline=False)
     return fig
 
 
@@ -33,24 +37,32 @@ def bce_curves_figure(y_hat, loss_y1, loss_y0, rows):
                           for o in off],  # clear of its own curve
             text=[f" row {r[0]}: {r[3]:.4g}" + (" ↑ off the scale" if o else "")
                   for r, o in zip(mine, off)], textfont=FONT,
-            marker=dict(size=14, color=COLORS[label], line=dict(color="white", width=2),
+            marker=dict(size=14, color=COLORS[label], line=dict(color=ON_DARK, width=2),
                         symbol=["triangle-up" if o else "circle" for o in off]))
     fig.update_xaxes(title_text="predicted probability ŷ", range=[-0.03, 1.12])
     fig.update_yaxes(title_text="BCE of one example", range=[0, BCE_TOP])
-    return _style(fig)
+    return _on_top(_style(fig))
 
 
 def sigmoids_figure(z, curves):
     """Every member of the sigmoid family against z, with the 0.5 line."""
     fig = go.Figure()
+    others = iter(SERIES)  # the logistic σ is the model's, blue; the rest each their own
     for name, values in curves.items():
-        width = 5 if name.startswith("logistic") else 2.5
+        logistic = name.startswith("logistic")
         fig.add_scatter(x=z.tolist(), y=values.tolist(), mode="lines", name=name,
-                        line=dict(width=width))
-    fig.add_hline(y=0.5, line=dict(color="grey", dash="dash"))
+                        line=dict(width=5 if logistic else 2.5,
+                                  color=MODEL if logistic else next(others)))
+    fig.add_hline(y=0.5, line=dict(color=MUTED, dash="dash"))
     fig.update_xaxes(title_text="z = w·x + b")
     fig.update_yaxes(title_text="output in (0, 1)", range=[-0.02, 1.02])
-    return _style(fig, height=460)
+    return _on_top(_style(fig, height=460))
+
+
+def _on_top(fig):
+    """The legend in a row above the plot: beside it, it took half a narrow column."""
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return fig
 
 
 def mse_vs_bce_figure(columns, z_mark=None):
@@ -58,8 +70,8 @@ def mse_vs_bce_figure(columns, z_mark=None):
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
         "the loss, for y = 1", "its gradient d loss / dz"))
     z = columns["z"]
-    pairs = (("MSE", "dMSE/dz", "#9467bd", "(σ(z) − 1)²"),
-             ("BCE", "dBCE/dz", "#2ca02c", "−log σ(z)"))
+    pairs = (("MSE", "dMSE/dz", SERIES[1], "(σ(z) − 1)²"),
+             ("BCE", "dBCE/dz", TRAIN, "−log σ(z)"))  # BCE: the loss the lab trains with
     for loss, grad, color, formula in pairs:
         fig.add_scatter(x=z, y=columns[loss], name=f"{loss}: {formula}", row=1, col=1,
                         mode="lines", line=dict(color=color, width=3), legendgroup=loss)
@@ -67,7 +79,7 @@ def mse_vs_bce_figure(columns, z_mark=None):
                         mode="lines", line=dict(color=color, width=3, dash="dot"),
                         legendgroup=loss)
     if z_mark is not None:
-        fig.add_vline(x=z_mark, line=dict(color="grey", dash="dash"))
+        fig.add_vline(x=z_mark, line=dict(color=MUTED, dash="dash"))
     fig.update_annotations(font=FONT)
     fig.update_xaxes(title_text="z (y = 1: negative z is confidently wrong)")
     fig.update_yaxes(title_text="loss", row=1, col=1, range=[0, 5])

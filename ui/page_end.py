@@ -10,15 +10,19 @@ TRAINING_LOOP = ("**The training loop** that calls `train_step` batch after batc
                  (train, Run.batches))
 
 
-def show(panel, code, loop=TRAINING_LOOP, step_box=None):
+def show(panel, code, loop=TRAINING_LOOP, step_box=None, layout=None):
     """The end of a training page, drawn after panel.show (so from the run as trained).
 
     code: each twin ("manual", "nn") → (what it is, the objects whose source is shown);
     loop: the same for the loop that trains them. step_box: a container higher up the
-    page for the last Step, under its own heading (else it comes here).
+    page for the last Step, under its own heading (else it comes here). layout: the
+    page's ui.lecture.Layout; in lecture mode the Step is also told beside the charts.
     """
     run = panel.run
     runs.keep(panel.page, run)
+    if layout is not None and layout.narration is not None:
+        stepthrough.narrate(layout.narration, panel.state.explained, run.config.model,
+                            class_names=run.data.class_names)
     if step_box is None:
         st.subheader("The last Step, in four stages")
         step_box = st.container()

@@ -23,7 +23,7 @@ import streamlit as st
 from lab.instruments.stepthrough import step_explained
 from lab.train import (Diverged, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
-from ui import server
+from ui import lecture, server
 from ui.throttle import ALL, STATUS, Throttle
 
 LOCK_WAIT_SECONDS = 10
@@ -103,25 +103,34 @@ class Panel:
         return (structural(s.run.config) != structural(self.config)
                 or s.made_from != data_key(self.data))
 
-    def buttons(self):
+    def buttons(self, layout=None):
+        """Train, Stop, Step, Reset and the status line; in lecture mode (a ui.lecture
+        Layout that is on) into its bar, each button on its key."""
         s = self.state
-        cols = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
+        lecture_mode = layout is not None and layout.on
+        if lecture_mode:
+            places, self.status = [layout.buttons] * 4, layout.status.empty()
+        else:
+            cols = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
+            places, self.status = cols[:4], cols[4].empty()
         buttons = [
             ("Train", "play_arrow", self._on_train, "Train to the epochs set (or that many more)."),
             ("Stop", "pause", self._on_stop, "Stop and keep everything so far."),
             ("Step", "skip_next", self._on_step, "Train exactly one mini-batch."),
             ("Reset", "restart_alt", self._on_reset, "Start again from the initial parameters."),
         ]
-        for col, (label, icon, on_click, tip) in zip(cols, buttons):
-            col.button(label, icon=f":material/{icon}:", key=f"{self.page}.{label.lower()}",
-                       on_click=on_click, help=tip, width="stretch",
-                       type="primary" if label == "Train" else "secondary")
-        self.status = cols[4].empty()
-        if self.settings_changed:
+        for place, (label, icon, on_click, tip) in zip(places, buttons):
+            name = label.lower()
+            place.button(label, icon=f":material/{icon}:", key=f"{self.page}.{name}",
+                         on_click=on_click, help=tip,
+                         width="content" if lecture_mode else "stretch",
+                         shortcut=lecture.KEYS[name] if lecture_mode else None,
+                         type="primary" if label == "Train" else "secondary")
+        if self.settings_changed and not lecture_mode:  # lecture mode: the status says it
             st.info("Settings changed since this run started: the run on screen keeps its "
                     "own dataset and settings. **Train** or **Step** starts a new run with "
                     "the new ones" + (" once this one stops." if s.running else "."))
-        self.notice = st.empty()
+        self.notice = layout.notes.empty() if lecture_mode else st.empty()
         self._show_message()
 
     def _show_message(self):

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.export import export_script, metrics_csv, save_params
-from ui.charts import CONFIG, chart, epoch_axis
+from ui.charts import DASHED, INK, SERIES, SOLID, chart, epoch_axis, lettering
 from ui.text import numbers_as_text
 
 MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
@@ -86,20 +86,27 @@ def overlay_spec(records):
         rows += [(r.label, e, v, "test") for e, v in zip(epochs, cols["test_loss"])
                  if v is not None and math.isfinite(v)]
     data = pd.DataFrame(rows, columns=["run", "epoch", "loss", "split"])
+    title = "Loss of the chosen runs"
     return {
-        "title": "Loss of the chosen runs", "height": 380,
+        "title": title, "height": 380,
         "datasets": {"runs": data},
         "layer": [{"data": {"name": "runs"},
                    "mark": {"type": "line", "strokeWidth": 3, "point": bool(data["epoch"].max() < 30)},
                    "encoding": {
                        "x": epoch_axis(),
                        "y": {"field": "loss", "type": "quantitative", "title": "mean loss"},
+                       # a run each its colour, from the palette's series (ui.charts)
                        "color": {"field": "run", "type": "nominal", "title": None,
-                                 "legend": {"orient": "bottom", "columns": 1, "labelLimit": 600}},
+                                 "scale": {"range": SERIES},
+                                 "legend": {"orient": "bottom", "columns": 1, "labelLimit": 0}},
+                       # train solid, test dashed; drawn as lines in the legend, not dots
                        "strokeDash": {"field": "split", "type": "nominal", "title": None,
+                                      "legend": {"symbolType": "stroke", "symbolSize": 600,
+                                                 "symbolStrokeColor": INK, "symbolFillColor": INK,
+                                                 "symbolStrokeWidth": 3},
                                       "scale": {"domain": ["train", "test"],
-                                                "range": [[1, 0], [6, 4]]}}}}],
-        "config": {**CONFIG, "legend": {**CONFIG["legend"], "labelFontSize": 14}},
+                                                "range": [SOLID, DASHED]}}}}],
+        "config": lettering(title),
     }
 
 

@@ -7,13 +7,23 @@ swaps their named datasets and they update in place.
 import numpy as np
 import pandas as pd
 
-from ui.charts import CONFIG
+from ui.charts import (COUNT_SCHEME, INK, MUTED, NEGATIVE, ON_DARK, OTHER, POSITIVE, TRUTH,
+                       ZERO, lettering)
 from ui.text import short_labels
 
 IMAGE_PX = 112  # an example's size in pixels, about: 8×8 → ×14, 28×28 → ×4, 32×32 → ×3
 WEIGHT_PX = 224  # a class's weights, drawn larger: 8×8 → ×28, 28×28 → ×8, 32×32 → ×7
 SATURATE = 0.99  # weights beyond this quantile of |w| get the full colour
-NEGATIVE, ZERO, POSITIVE = (33, 102, 172), (247, 247, 247), (178, 24, 43)  # blue, white, red
+DARK_COUNT = 2 / 3  # of the largest count: from here on white digits read better than ink
+
+
+def _rgb(color):
+    """(r, g, b) of "#rrggbb"."""
+    return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+
+# The palette's weight colours (ui.charts), as the images need them: blue, white, red
+NEGATIVE_RGB, ZERO_RGB, POSITIVE_RGB = _rgb(NEGATIVE), _rgb(ZERO), _rgb(POSITIVE)
 
 
 def _upscale(image, size=IMAGE_PX):
@@ -25,7 +35,7 @@ def _upscale(image, size=IMAGE_PX):
 def diverging(values, limit):
     """RGB uint8 for values in [−limit, limit]: blue below 0, white at 0, red above."""
     t = np.clip(values / limit, -1, 1)[..., None] if limit > 0 else np.zeros((*values.shape, 1))
-    zero, neg, pos = (np.array(c, dtype=float) for c in (ZERO, NEGATIVE, POSITIVE))
+    zero, neg, pos = (np.array(c, dtype=float) for c in (ZERO_RGB, NEGATIVE_RGB, POSITIVE_RGB))
     rgb = np.where(t < 0, zero + (neg - zero) * -t, zero + (pos - zero) * t)
     return rgb.round().astype(np.uint8)
 
@@ -67,10 +77,14 @@ def _angle(names):
 
 
 def confusion(matrix, class_names, title):
-    """The confusion matrix as coloured cells with their counts (rows true, columns predicted)."""
+    """The confusion matrix as coloured cells with their counts (rows true, columns predicted).
+
+    Darker is more; a zero stays white, so every mistake shows as a tinted cell. Counts
+    are written large, white on the dark cells and ink on the light ones.
+    """
     m, class_names = matrix.tolist(), short_labels(class_names)
     k, top = len(class_names), max(max(row) for row in m)
-    cells = pd.DataFrame([(class_names[i], class_names[j], m[i][j], m[i][j] > top / 2)
+    cells = pd.DataFrame([(class_names[i], class_names[j], m[i][j], m[i][j] >= DARK_COUNT * top)
                           for i in range(k) for j in range(k)],
                          columns=["true", "predicted", "count", "dark"])
     x = {"field": "predicted", "type": "ordinal", "sort": list(class_names),
@@ -80,28 +94,42 @@ def confusion(matrix, class_names, title):
     y = {"field": "true", "type": "ordinal", "sort": list(class_names), "title": "true class",
          "axis": {"labelOverlap": False, "labelLimit": 0}}
     layers = [
-        {"mark": {"type": "rect", "stroke": "white"},
-         "encoding": {"x": x, "y": y, "color": {"field": "count", "type": "quantitative",
-                                                "scale": {"scheme": "blues"}, "legend": None}}},
-        {"mark": {"type": "text", "fontSize": 14},
+        {"mark": {"type": "rect", "stroke": OTHER, "strokeWidth": 0.5},
+         "encoding": {"x": x, "y": y, "color": {
+             "condition": {"test": "datum.count == 0", "value": ON_DARK},
+             "field": "count", "type": "quantitative", "legend": None,
+             # from 0, so a cell's shade is its count's share of the largest
+             "scale": {"scheme": COUNT_SCHEME, "zero": True}}}},
+        {"mark": {"type": "text"},
          "encoding": {"x": x, "y": y, "text": {"field": "count", "type": "quantitative"},
-                      "color": {"condition": [{"test": "datum.dark", "value": "white"},
-                                              {"test": "datum.count == 0", "value": "#b0b0b0"}],
-                                "value": "#222"}}},
+                      "size": _count_size(),
+                      "color": {"condition": [{"test": "datum.dark", "value": ON_DARK},
+                                              {"test": "datum.count == 0", "value": MUTED}],
+                                "value": INK}}},
     ]
     return {"title": title, "height": {"step": 36}, "data": {"name": "cells"}, "layer": layers,
-            "datasets": {"cells": cells}, "config": CONFIG}
+            "datasets": {"cells": cells}, "config": lettering(title)}
+
+
+def _count_size(sizes=(17, 13, 11)):
+    """The counts' font size: as large as the cell has room for (MNIST's 1 135 in a
+    narrow column gets less), worked out by the browser, which knows the cell's width."""
+    def fits(size):  # a digit is about 0.56 em wide, and a little room either side
+        return f"bandwidth('x') >= {0.56 * size:.2f} * length(toString(datum.count)) + 4"
+    tests = [{"test": f"!({fits(bigger)})", "value": smaller}
+             for bigger, smaller in reversed(list(zip(sizes, sizes[1:])))]
+    return {"condition": tests, "value": sizes[0]}
 
 
 def probability_bars(probs, y, class_names, title):
-    """softmax(z) of one example as a bar per class (names stay level); the true class green."""
+    """softmax(z) of one example as a bar per class (names stay level); the true class in ink."""
     class_names = short_labels(class_names)
     truth = class_names[y]
     bars = pd.DataFrame({"class": list(class_names), "p": probs.tolist(),
                          "which": ["true class" if c == truth else "other"
                                    for c in class_names]})
     y_axis = {"field": "class", "type": "ordinal", "sort": list(class_names), "title": None,
-              "axis": {"labelOverlap": False, "labelFontSize": 13, "labelLimit": 0}}
+              "axis": {"labelOverlap": False, "labelLimit": 0}}
     p = {"field": "p", "type": "quantitative"}
     layers = [
         {"mark": {"type": "bar"},
@@ -109,23 +137,23 @@ def probability_bars(probs, y, class_names, title):
                                          "axis": {"tickCount": 2}},
                       "color": {"field": "which", "type": "nominal", "legend": None,
                                 "scale": {"domain": ["true class", "other"],
-                                          "range": ["#2ca02c", "#9e9e9e"]}}}},
+                                          "range": [TRUTH, OTHER]}}}},
         {"transform": [{"filter": "datum.p >= 0.01"}],
-         "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 13},
+         "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 15, "color": INK},
          "encoding": {"y": y_axis, "x": p, "text": {**p, "format": ".2f"}}},
     ]
-    config = {**CONFIG, "axis": {**CONFIG["axis"], "labelFontSize": 13, "titleFontSize": 14},
-              "title": {"fontSize": 16, "anchor": "start"}}
-    return {"title": title, "height": {"step": 20}, "data": {"name": "bars"},
+    config = lettering(title, size=17, axis={"labelFontSize": 15, "titleFontSize": 15})
+    return {"title": title, "height": {"step": 22}, "data": {"name": "bars"},
             "layer": layers, "datasets": {"bars": bars}, "config": config}
 
 
 def weights_heatmap(W, feature_names, class_names):
-    """Weights of tabular data: one row per class, one column per feature, value written in."""
+    """Weights of tabular data: one row per class, one column per feature, value written in,
+    in the colours of the weight images: blue below 0, white at 0, red above."""
     w = W.detach().cpu().tolist()
     class_names, feature_names = short_labels(class_names), short_labels(feature_names)
     top = max(abs(v) for row in w for v in row)
-    cells = pd.DataFrame([(c, f, w[i][j], abs(w[i][j]) > 0.6 * top)
+    cells = pd.DataFrame([(c, f, w[i][j], abs(w[i][j]) > 0.7 * top)
                           for i, c in enumerate(class_names) for j, f in enumerate(feature_names)],
                          columns=["class", "feature", "weight", "dark"])
     x = {"field": "feature", "type": "ordinal", "sort": list(feature_names), "title": None,
@@ -133,17 +161,16 @@ def weights_heatmap(W, feature_names, class_names):
     y = {"field": "class", "type": "ordinal", "sort": list(class_names), "title": None,
          "axis": {"labelLimit": 0}}
     layers = [
-        {"mark": {"type": "rect", "stroke": "white"},
+        {"mark": {"type": "rect", "stroke": ON_DARK},
          "encoding": {"x": x, "y": y, "color": {
              "field": "weight", "type": "quantitative", "title": "w",
-             "scale": {"scheme": "redblue", "reverse": True, "domainMid": 0}}}},
+             "scale": {"range": [NEGATIVE, ZERO, POSITIVE], "domainMid": 0}}}},
         {"mark": {"type": "text", "fontSize": 16},
          "encoding": {"x": x, "y": y, "text": {"field": "weight", "type": "quantitative",
                                                "format": ".2f"},
-                      "color": {"condition": {"test": "datum.dark", "value": "white"},
-                                "value": "#222"}}},
+                      "color": {"condition": {"test": "datum.dark", "value": ON_DARK},
+                                "value": INK}}},
     ]
-    spec = {"title": "Weights: a row per class, a column per feature", "height": 220,
-            "data": {"name": "cells"}, "layer": layers, "datasets": {"cells": cells},
-            "config": {**CONFIG, "legend": {**CONFIG["legend"], "orient": "right"}}}
-    return spec
+    title = "Weights: a row per class, a column per feature"
+    return {"title": title, "height": 220, "data": {"name": "cells"}, "layer": layers,
+            "datasets": {"cells": cells}, "config": lettering(title, legend={"orient": "right"})}

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.models import FAMILIES
 from lab.numbers import human
+from ui.text import plain
 
 ROWS = 8  # examples shown per stage; the sums and means use the whole batch
 
@@ -22,6 +23,72 @@ def show(explained, family, feature_names, lr=None, class_names=()):
     _loss(lo, explained)
     _backward(ba, explained, family)
     _update(up, explained)
+
+
+def narrate(box, explained, family, class_names=()):
+    """The Step just taken, told in four short stages beside the charts (lecture mode):
+    the formulas with the numbers of the batch's first example, and of the batch. Of a
+    weight with many entries, the one the update moves most is told."""
+    if not explained:
+        return
+    e, family = explained, FAMILIES[family]
+    n, lr = len(e["loss"]["per_example"]), e["lr"]
+    w, b = (_told_entry(name, e["update"][key]) for name, key in (("w", "weight"), ("b", "bias")))
+    box.markdown("**The Step just taken**")
+    box.markdown(f"**1 · forward**, example 1 of {n}: {_forward_told(e, family, w, b, class_names)}")
+    how = "sum" if e["loss"]["reduction"] == "sum" else "mean"
+    box.markdown(f"**2 · loss**: ℓ₁ = {_h(e['loss']['per_example'][0])}; L = {how} of the "
+                 f"{n} = **{_h(e['loss']['value'])}**")
+    box.markdown(f"**3 · backward**: ∂L/∂{w['name']} = {_h(w['grad'])}, "
+                 f"∂L/∂{b['name']} = {_h(b['grad'])}")
+    box.markdown(f"**4 · update**: {_updated(w, lr)}, {_updated(b, lr)}")
+
+
+def _told_entry(name, update):
+    """{name, before, grad, after} of the entry with the largest gradient; named w, w[j]
+    or, of a weight with a row per class, W[c, j]."""
+    flat = {k: _flatten(v) for k, v in update.items()}
+    i = max(range(len(flat["grad"])), key=lambda j: abs(flat["grad"][j]))
+    rows = update["before"]  # (1, d) or (k, d) for a weight, (1,) or (k,) for a bias
+    if isinstance(rows[0], list) and len(rows) > 1:
+        name = f"{name.upper()}[{i // len(rows[0])}, {i % len(rows[0])}]"
+    elif len(flat["grad"]) > 1:
+        name = f"{name}[{i}]"
+    return {"name": name, **{k: v[i] for k, v in flat.items()}}
+
+
+def _forward_told(e, family, w, b, class_names):
+    x, y = e["X"][0], e["y"][0]
+    z, y_hat = e["forward"]["z"][0], e["forward"]["y_hat"][0]
+    if family.multiclass:  # a score per class: the true class's
+        c = int(y)
+        name = plain(class_names[c]) if class_names else c
+        return (f"a score per class, z = W·x + b; the true class {name} has z = {_h(z[c])}, "
+                f"and softmax(z) gives it p = **{_h(y_hat[c])}**")
+    linked = y_hat != z  # a link function (the sigmoid) after the score; else ŷ is the score
+    told = ("z" if linked else "ŷ") + " = w·x + b = " + (
+        f"{_h(w['before'])} × {_x(x[0])} + {_signed(b['before'])} = " if len(x) == 1 else "")
+    told += f"**{_h(z)}**"
+    if linked:
+        told += f", ŷ = σ(z) = **{_h(y_hat)}**"
+    return told + f" (y = {y:g})"
+
+
+def _updated(u, lr):
+    return (f"{u['name']} = {_h(u['before'])} − {lr:g} × {_signed(u['grad'])} = "
+            f"**{_h(u['after'])}**")
+
+
+def _h(v):
+    return human(v, 4)
+
+
+def _x(v):
+    return f"{v:g}" if float(v).is_integer() else _h(v)
+
+
+def _signed(v):
+    return f"({_h(v)})" if v < 0 else _h(v)
 
 
 def _rows(values):

@@ -8,7 +8,7 @@ from lab.instruments.landscape import bce_surface, loss_along_line
 from lab.models.functions import BinaryCrossEntropy, Sigmoid, bce, sigmoid, sigmoid_naive
 from lab.models.logistic import LogisticManual, LogisticNN
 from lab.numbers import human
-from ui import charts, logistic_figures, owndata, page_end
+from ui import charts, lecture, logistic_figures, owndata, page_end
 from ui.charts import chart, show_gap
 from ui.controls import FULL_BATCH, available, run_settings
 from ui.panel import Panel
@@ -23,32 +23,48 @@ TABLE_ROWS = 8
 TABLE_COLUMNS = {name: st.column_config.Column(width="medium")
                  for name in ("y·log ŷ", "(1−y)·log(1−ŷ)", "loss")}
 
-st.title("Logistic regression")
-st.markdown(
-    "A linear score **z = w·x + b** squashed by the sigmoid into a probability "
-    "**ŷ = σ(z)**, trained by gradient descent on the binary cross-entropy. "
-    "Pick a dataset and an implementation, press **Train**, and watch it learn. "
-    "The course's four steps run on every batch: *forward* (ŷ), *loss* (BCE), "
-    "*backward* (autograd fills the gradients), *update* (w ← w − lr·∂L/∂w).")
-st.latex(r"\hat y=\sigma(w\cdot x+b)=\frac{1}{1+e^{-(w\cdot x+b)}}\qquad "
-         r"L=-\frac{1}{N}\sum_{n=1}^{N}\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
+view = lecture.Layout("logistic")
+with view.head:
+    st.title("Logistic regression")
+    st.markdown(
+        "A linear score **z = w·x + b** squashed by the sigmoid into a probability "
+        "**ŷ = σ(z)**, trained by gradient descent on the binary cross-entropy. "
+        "Pick a dataset and an implementation, press **Train**, and watch it learn. "
+        "The course's four steps run on every batch: *forward* (ŷ), *loss* (BCE), "
+        "*backward* (autograd fills the gradients), *update* (w ← w − lr·∂L/∂w).")
+    st.latex(r"\hat y=\sigma(w\cdot x+b)=\frac{1}{1+e^{-(w\cdot x+b)}}\qquad "
+             r"L=-\frac{1}{N}\sum_{n=1}^{N}\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
 
-config = run_settings("logistic", "logistic", DATASETS, DEFAULTS)
-config, data = owndata.page_dataset("logistic", config, tasks=("binary",))
-if data is None:  # the page has said why
-    st.stop()
-if config.dataset == "breast-cancer" and not config.standardize:
-    st.caption("Tip: breast-cancer's features range from 0.001 to 4000; turn on "
-               "**Standardize features** or the sigmoid saturates at once.")
+with view.settings:
+    config = run_settings("logistic", "logistic", DATASETS, DEFAULTS, notes=view.notes,
+                          narrow=view.on)
+    config, data = owndata.page_dataset("logistic", config, tasks=("binary",))
+    if data is None:  # the page has said why
+        view.stop()
+    if config.dataset == "breast-cancer" and not config.standardize:
+        st.caption("Tip: breast-cancer's features range from 0.001 to 4000; turn on "
+                   "**Standardize features** or the sigmoid saturates at once.")
 
 panel = Panel("logistic", config, data)
-panel.buttons()
-left, right = st.columns(2)
-loss_box, acc_box = left.empty(), left.empty()
-fit_box, boundary_box = right.empty(), right.empty()
+panel.buttons(view)
+BCE = r"\ell_n=-\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]"
+if view.on:  # the first screen: the loss, the fit (or the boundary), the batch's BCE
+    first = view.row(panel)
+    two = panel.run.data.num_features == 2
+    loss_box, key_fit = first[0].empty(), first[1].empty()
+    first[2].markdown("**BCE per example**, ℓ = −[y·log ŷ + (1 − y)·log(1 − ŷ)]")
+    key_table, key_mean = first[2].empty(), first[2].empty()
+    left, right = st.columns(2)
+    acc_box, other_fit = left.empty(), right.empty()
+    fit_box, boundary_box = (other_fit, key_fit) if two else (key_fit, other_fit)
+else:
+    left, right = st.columns(2)
+    loss_box, acc_box = left.empty(), left.empty()
+    fit_box, boundary_box = right.empty(), right.empty()
+    key_table = key_mean = None
 st.subheader("BCE, worked through for the current batch")
-formula, note = st.columns([2, 3], vertical_alignment="center")
-formula.latex(r"\ell_n=-\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
+formula, note = st.columns(2, vertical_alignment="center")  # the formula, uncut at 1280 px
+formula.latex(BCE)
 note.markdown("Each log is clamped at −100, as `nn.BCELoss` does, so ŷ = 0 or 1 costs "
               "100 instead of infinity. The batch loss is the **mean** of ℓₙ "
               "(or the **sum**, the slides' `size_average=False`).")
@@ -64,17 +80,21 @@ landscape_box = st.empty()
 def draw(run, step):
     """The curves and the fit, from the run's own data (the page may show other settings)."""
     data, model = run.data, first_model(run)  # in lockstep both agree; show the first
-    chart(loss_box, charts.curves(run.history, "loss", "Loss (mean BCE per example)", "BCE"))
-    chart(acc_box, charts.curves(run.history, "acc", "Accuracy (threshold 0.5)", "accuracy"))
+    sized = view.sized  # lower in lecture mode, where they share the first screen
+    chart(loss_box, sized(charts.curves(  # a lecture's narrow column: a short title
+        run.history, "loss", "Loss (mean BCE)" if view.on else "Loss (mean BCE per example)",
+        "BCE")))
+    chart(acc_box, sized(charts.curves(run.history, "acc", "Accuracy (threshold 0.5)",
+                                       "accuracy")))
     X = data.features(data.X_train[:charts.MAX_POINTS])
     y = data.y_train[:charts.MAX_POINTS]
     if data.num_features == 1:
-        chart(fit_box, logistic_figures.sigmoid_1d(model, X, y, data.feature_names[0]))
+        chart(fit_box, sized(logistic_figures.sigmoid_1d(model, X, y, data.feature_names[0])))
     else:
-        chart(fit_box, logistic_figures.sigmoid_z(model, X, y))
+        chart(fit_box, sized(logistic_figures.sigmoid_z(model, X, y)))
     if data.num_features == 2:
-        chart(boundary_box, logistic_figures.decision_boundary(model, X, y, data.feature_names,
-                                                               data.true_params))
+        chart(boundary_box, sized(logistic_figures.decision_boundary(
+            model, X, y, data.feature_names, data.true_params)))
     draw_notes(run, model)
 
 
@@ -132,13 +152,18 @@ def draw_table(run, model, step):
         X, y = step.X, step.y
     names = data.feature_names if data.num_features <= 4 else []
     columns, mean = bce_table(model, X, y, names, max_rows=TABLE_ROWS)
-    table_box.dataframe(numbers_as_text(pd.DataFrame(columns)), hide_index=True,
-                        column_config=TABLE_COLUMNS)
+    frame = numbers_as_text(pd.DataFrame(columns))
+    table_box.dataframe(frame, hide_index=True, column_config=TABLE_COLUMNS)
     size = len(y) if step is None else step.rows
     over = "the batch" if len(y) == size else f"the first {len(y)} rows of the batch of {size}"
     shown = f"the first {TABLE_ROWS} shown" if len(y) > TABLE_ROWS else "all shown"
     mean_box.markdown(f"Mean over {over} ({shown}): **{human(mean)}**, "
                       f"with the current parameters.")
+    if key_table is not None:  # lecture mode: y, ŷ and ℓ of a few, in large type
+        few = frame[["y", "ŷ", "loss"]].head(lecture.TABLE_ROWS).rename(columns={"loss": "ℓ"})
+        key_table.table(few.assign(y=[f"{v:g}" for v in y[:len(few)].tolist()]),
+                        hide_index=True)
+        key_mean.markdown(f"Batch mean: **{human(mean)}**")  # the whole batch, not the rows
 
 
 def params_frame(run):
@@ -163,7 +188,7 @@ def _named(names, weights, bias):
 
 
 panel.show(draw, draw_details)
-page_end.show(panel, code={
+page_end.show(panel, layout=view, code={
     "manual": ("plain tensors, hand-written sigmoid, BCE and SGD. The sigmoid is computed "
                "in two halves because the textbook `sigmoid_naive` below breaks: exp(−z) "
                "overflows for z < −88 and its gradient there is nan. Both the sigmoid and "

@@ -10,7 +10,7 @@ from lab.models.functions import cross_entropy, cross_entropy_per_example, log_s
 from lab.models.functions import softmax_naive
 from lab.data.imagefiles import SOURCES
 from lab.models.softmax import SoftmaxManual, SoftmaxNN
-from ui import charts, owndata, page_end
+from ui import charts, lecture, owndata, page_end
 from ui import softmax_figures as sf
 from ui.charts import chart, show_gap
 from ui.controls import available, run_settings, show_source
@@ -24,6 +24,7 @@ EXAMPLES = 4          # examples of the batch drawn with their probabilities
 TABLE_ROWS = 8        # examples of the batch in the table
 WEIGHTS_PER_ROW = 5   # weight pictures side by side
 MISTAKES = 8          # most confidently wrong test examples shown
+LOSS_HEIGHT = 260     # lecture mode: the loss shares its column with the accuracy
 CHEAP = 500_000       # test pixels (rows × features) cheap enough to rescore at every redraw
 NOTES = {
     "fashion-mnist": "The course's C4: batch 256, lr 0.1, hand-made or torch.nn; test "
@@ -32,41 +33,56 @@ NOTES = {
              "helps, or a smaller learning rate.",
 }
 
-st.title("Softmax regression")
-st.markdown(
-    "Logistic regression for **k classes**: one linear score per class, **z = W·x + b** "
-    "(W holds a row of weights per class), turned into probabilities by the **softmax** and "
-    "trained by gradient descent on the **cross-entropy**, −log of the probability given to "
-    "the true class. Every batch runs the course's four steps: *forward* (z, then p), "
-    "*loss*, *backward* (autograd fills the gradients), *update* (W ← W − lr·∂L/∂W).")
-st.latex(r"p_j=\mathrm{softmax}(z)_j=\frac{e^{z_j}}{\sum_{c=1}^{k} e^{z_c}}\qquad "
-         r"\ell_n=-\log p_{y_n}\qquad L=\frac{1}{N}\sum_{n=1}^{N}\ell_n")
-st.markdown("The course picks each row's true-class probability with `gather`: "
-            "`-log_probs.gather(1, y.view(-1, 1))` takes column `y[i]` of row `i`.")
+view = lecture.Layout("softmax")
+with view.head:
+    st.title("Softmax regression")
+    st.markdown(
+        "Logistic regression for **k classes**: one linear score per class, **z = W·x + b** "
+        "(W holds a row of weights per class), turned into probabilities by the **softmax** and "
+        "trained by gradient descent on the **cross-entropy**, −log of the probability given to "
+        "the true class. Every batch runs the course's four steps: *forward* (z, then p), "
+        "*loss*, *backward* (autograd fills the gradients), *update* (W ← W − lr·∂L/∂W).")
+    st.latex(r"p_j=\mathrm{softmax}(z)_j=\frac{e^{z_j}}{\sum_{c=1}^{k} e^{z_c}}\qquad "
+             r"\ell_n=-\log p_{y_n}\qquad L=\frac{1}{N}\sum_{n=1}^{N}\ell_n")
+    st.markdown("The course picks each row's true-class probability with `gather`: "
+                "`-log_probs.gather(1, y.view(-1, 1))` takes column `y[i]` of row `i`.")
 
 
 def use_digits():
     st.session_state["softmax.dataset"] = "digits"
 
 
-config = run_settings("softmax", "softmax", DATASETS, DEFAULTS)
-if config.dataset in SOURCES and config.standardize:
-    config = config.with_(standardize=False)
-    st.caption("Standardize stays off for this set: its pixels already share one scale, "
-               "[0, 1], and a standardized copy would cost the server 4× the memory.")
-config, data = owndata.page_dataset("softmax", config, tasks=("multiclass",))
-if data is None:  # the page has said why
-    if config.dataset != owndata.CHOICE:  # a torchvision set that cannot be had
-        st.button("Use the bundled digits instead", key="softmax.use_digits",
-                  on_click=use_digits)
-    st.stop()
-if not config.dataset.startswith("csv:"):  # an upload has its caption above already
-    st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
+with view.settings:
+    config = run_settings("softmax", "softmax", DATASETS, DEFAULTS, notes=view.notes,
+                          narrow=view.on)
+    if config.dataset in SOURCES and config.standardize:
+        config = config.with_(standardize=False)
+        st.caption("Standardize stays off for this set: its pixels already share one scale, "
+                   "[0, 1], and a standardized copy would cost the server 4× the memory.")
+    config, data = owndata.page_dataset("softmax", config, tasks=("multiclass",))
+    if data is None:  # the page has said why
+        if config.dataset != owndata.CHOICE:  # a torchvision set that cannot be had
+            st.button("Use the bundled digits instead", key="softmax.use_digits",
+                      on_click=use_digits)
+        view.stop()
+    if not config.dataset.startswith("csv:"):  # an upload has its caption above already
+        st.caption(" ".join([data.description, NOTES.get(config.dataset, "")]))
 
 panel = Panel("softmax", config, data)
-panel.buttons()
-left, right = st.columns(2)
-loss_box, acc_box = left.empty(), right.empty()
+panel.buttons(view)
+if view.on:  # the first screen: the loss and accuracy, the weights, the worked cross-entropy
+    first = view.row(panel, widths=(1, 1.25, 1))  # room for the pictures
+    loss_box, key_acc = first[0].empty(), first[0].empty()
+    first[1].markdown("**The weights of each class**")
+    with first[1].container(key="softmax-weights"):
+        weights_box = st.empty()
+    first[2].markdown("**Cross-entropy per example**, ℓ = −log p[y]")
+    key_worked, key_mean = first[2].empty(), first[2].empty()
+    acc_box = st.columns(2)[0].empty()  # the accuracy's curve, below
+else:
+    left, right = st.columns(2)
+    loss_box, acc_box = left.empty(), right.empty()
+    key_acc = key_worked = key_mean = None
 gap_box = st.empty()
 st.subheader("The weights of each class")
 shape = panel.run.data.image_shape  # of the run on screen, which may predate the settings
@@ -79,8 +95,9 @@ elif shape[0] == 1:
 else:
     st.caption("Each picture is one class's row of W as an image, each colour channel "
                "around mid-grey (0): the colour pattern that raises that class's score.")
-with st.container(key="softmax-weights"):
-    weights_box = st.empty()
+if not view.on:
+    with st.container(key="softmax-weights"):
+        weights_box = st.empty()
 st.subheader("On the test split")
 matrix_col, wrong_col = st.columns(2)
 with matrix_col.container(key="softmax-confusion"):
@@ -97,12 +114,25 @@ step_box = st.container()  # filled after training: the Step is taken in panel.s
 
 def draw(run, step):
     model = run.models[next(iter(run.models))]  # in lockstep both agree; show the first
-    chart(loss_box, charts.curves(run.history, "loss", "Loss (mean cross-entropy per example)",
-                                  "cross-entropy"))
+    chart(loss_box, view.sized(charts.curves(  # a lecture's narrow column: a short title
+        run.history, "loss", "Loss (mean cross-entropy)" if view.on
+        else "Loss (mean cross-entropy per example)", "cross-entropy"), LOSS_HEIGHT))
     chart(acc_box, charts.curves(run.history, "acc", "Accuracy (the most probable class)",
                                  "accuracy"))
+    if key_acc is not None:  # lecture mode: the accuracy as numbers under the loss
+        key_acc.markdown(accuracy_now(run))
     show_gap(gap_box, run)
     draw_weights(run.data, model)
+
+
+def accuracy_now(run):
+    """The newest accuracy on each split, in words."""
+    last = run.history.latest
+    if last is None:
+        return "Accuracy: not trained yet"
+    m = last.metrics[next(iter(run.models))]
+    splits = [(s, getattr(m, f"{s}_acc")) for s in ("train", "test")]
+    return "Accuracy " + " · ".join(f"{s} **{v:.1%}**" for s, v in splits if v is not None)
 
 
 def draw_details(run, step):
@@ -119,11 +149,12 @@ def draw_weights(data, model):
     grid = weights_box.container()
     pictures = sf.weight_images(W, data.image_shape, size=sf.WEIGHT_PX)
     for start in range(0, data.num_classes, WEIGHTS_PER_ROW):  # big enough for a projector
-        cols = grid.columns(WEIGHTS_PER_ROW)
+        cols = grid.columns(WEIGHTS_PER_ROW, gap="xxsmall" if view.on else "small")
         for col, name, picture in zip(cols, short_labels(data.class_names)[start:],
                                       pictures[start:]):
             col.image(picture, width="stretch")
-            col.markdown(f"#### {plain(name)}", text_alignment="center")
+            col.markdown(f"{'**' if view.on else '#### '}{plain(name)}{'**' if view.on else ''}",
+                         text_alignment="center")
 
 
 def scored_test_split(run, model):
@@ -207,6 +238,13 @@ def draw_worked(run, model, step):
         col.markdown(f"y = **{plain(names[truth])}**  \np[y] = {rows['p_true'][i]:.4f}  \n"
                      f"−log p[y] = **{rows['loss'][i]:.4f}**")
     table_box.dataframe(worked_frame(names, rows, y), hide_index=True)
+    if key_worked is not None:  # lecture mode: the true class, its p and −log p, large
+        few = min(lecture.TABLE_ROWS, len(rows["loss"]))
+        key_worked.table(pd.DataFrame({
+            "y": [plain(names[int(c)], 16) for c in y[:few]],
+            "p[y]": [f"{p:.4f}" for p in rows["p_true"][:few].tolist()],
+            "ℓ": [f"{v:.4f}" for v in rows["loss"][:few].tolist()]}), hide_index=True)
+        key_mean.markdown(f"Batch mean: **{mean:.4f}**")
     shown = f"the first {TABLE_ROWS} shown" if len(y) > TABLE_ROWS else "all shown"
     mean_box.markdown(f"Mean of −log p over {over} ({shown}): **{mean:.4f}**, with the "
                       f"current parameters: what `nn.CrossEntropyLoss()` returns. With the sum "
@@ -247,7 +285,7 @@ with answer:
     show_source(softmax_naive)
 
 panel.show(draw, draw_details)  # trains here, if asked, redrawing the placeholders above
-page_end.show(panel, step_box=step_box, code={
+page_end.show(panel, step_box=step_box, layout=view, code={
     "manual": ("plain tensors, hand-written softmax, cross-entropy and SGD:",
                (SoftmaxManual, softmax, log_softmax, cross_entropy_per_example, cross_entropy)),
     "nn": ("`nn.Linear`, `nn.CrossEntropyLoss`, `optim.SGD`:", (SoftmaxNN,)),
