@@ -13,6 +13,7 @@ as `lecture=1`, so a lecturer's link opens in it.
 import streamlit as st
 
 from lab.urlstate import LINK_FLAGS
+from ui import charts
 
 STATE = "lab.lecture"  # the session's mode; not a widget key, which a page without it drops
 PARAM = "lecture"
@@ -85,10 +86,16 @@ class Layout:
                             "(or to upload your CSV).")
         st.stop()
 
-    def sized(self, spec, height=CHART_HEIGHT):
-        """A chart's spec, lower in lecture mode (the same height at every redraw)."""
+    def sized(self, spec, height=CHART_HEIGHT, title=None):
+        """A chart's spec, lower in lecture mode (the same height at every redraw), and
+        there titled `title` if given: a long title in a narrow column breaks into lines
+        that a fixed height has no room for, and its first line was lost at 150 %."""
         if self.on:
             spec["height"] = height
+            if title:
+                spec["title"] = title
+                spec["config"] = {**spec["config"], "title": {
+                    **spec["config"]["title"], "lineBreak": {"expr": charts.title_breaks(title)}}}
         return spec
 
 

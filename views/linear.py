@@ -114,7 +114,8 @@ def draw(run, step):
                     delta=f"{'' if off.startswith('-') else '+'}{off} from {2 * X_NEW:g}")
     show_gap(gap_box, run)
     X, y = run.data.X_train, run.data.y_train  # what the run learns from, not the widgets
-    chart(fit_box, view.sized(linear_figures.fit_line(w, b, X, y, X_NEW), FIT_HEIGHT))
+    chart(fit_box, view.sized(linear_figures.fit_line(w, b, X, y, X_NEW), FIT_HEIGHT,
+                              title="The fit"))
     chart(loss_box, linear_figures.log_loss_axis(charts.curves(
         run.history, "loss", "Loss per epoch (mean over the examples)", "MSE (log scale)")))
     if run.diverged:  # the panel said what happened; this says why, with this page's controls
@@ -139,7 +140,7 @@ def draw_landscape(run, path):
     w_grid, curve = mse_surface(X, y, w_range, b=bs[-1].item(), reduction=reduction)
     chart(w_curve_box, view.sized(linear_figures.loss_over_w(
         w_grid, curve, (updates, ws, losses), (ws[-1].item(), losses[-1].item()),
-        LOSS_TITLES[reduction])))
+        LOSS_TITLES[reduction]), title="Loss over w"))
     w_grid, b_grid, grid = mse_surface(X, y, w_range, b_range, steps=GRID, reduction=reduction)
     chart(surface_box, charts.loss_surface(
         w_grid, b_grid, grid, list(zip(updates, ws.tolist(), bs.tolist())),
