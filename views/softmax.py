@@ -115,8 +115,8 @@ step_box = st.container()  # filled after training: the Step is taken in panel.s
 def draw(run, step):
     model = run.models[next(iter(run.models))]  # in lockstep both agree; show the first
     chart(loss_box, view.sized(charts.curves(  # a lecture's narrow column: a short title
-        run.history, "loss", "Loss (mean cross-entropy)" if view.on
-        else "Loss (mean cross-entropy per example)", "cross-entropy"), LOSS_HEIGHT))
+        run.history, "loss", "Loss (mean cross-entropy per example)", "cross-entropy"),
+        LOSS_HEIGHT, title="Loss"))
     chart(acc_box, charts.curves(run.history, "acc", "Accuracy (the most probable class)",
                                  "accuracy"))
     if key_acc is not None:  # lecture mode: the accuracy as numbers under the loss
