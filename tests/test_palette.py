@@ -11,7 +11,7 @@ from lab.history import History
 from lab.instruments import explain
 from lab.models import sigmoids
 from lab.train import EpochEnd, Metrics
-from tests.pages import open_page, set_widget
+from tests.test_live_charts import specs_after
 from ui import charts, linear_figures, logistic_figures, loss_figures, runs
 from ui import softmax_figures as sf
 
@@ -259,19 +259,8 @@ PAGES = {  # name → page, settings, epochs
 @pytest.fixture(scope="module")
 def drawn():
     """Every Vega-Lite spec each page draws after a short run: {name: {title: spec}}."""
-    found = {}
-    for name, (page, settings, epochs) in PAGES.items():
-        at = open_page(page)
-        for key, value in settings.items():
-            set_widget(at, key, value)
-        at.run()
-        set_widget(at, f"{page}.num_epochs", epochs)
-        at.run()
-        at.button(key=f"{page}.train").click().run()
-        assert not at.exception, [e.message for e in at.exception]
-        found[name] = {json.loads(c.proto.spec)["title"]: json.loads(c.proto.spec)
-                       for c in at.get("vega_lite_chart")}
-    return found
+    return {name: specs_after(page, settings, epochs)
+            for name, (page, settings, epochs) in PAGES.items()}
 
 
 def test_every_chart_on_the_training_pages_takes_its_colours_from_the_palette(drawn):
