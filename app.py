@@ -2,7 +2,10 @@
 import streamlit as st
 import torch
 
+from ui.server import reclaim_memory_every
+
 torch.set_num_threads(1)  # every session shares this process; on 2 cores one thread is fastest
+reclaim_memory_every()   # closed sessions' memory back to the system (ui.server)
 
 st.set_page_config(page_title="Logistic Regression Lab", page_icon="📈", layout="wide")
 

@@ -8,7 +8,7 @@ from lab.config import RunConfig
 from lab.data import load
 from lab.instruments import gradcheck
 from lab.instruments.gradcheck import check_gradients
-from lab.instruments.stepthrough import step_explained
+from lab.instruments.stepthrough import ROWS_KEPT, step_explained
 from lab.models import FAMILIES, make_model
 
 CASES = [("logistic", "iris"), ("logistic", "synthetic"), ("softmax", "digits"),
@@ -118,3 +118,14 @@ def test_softmax_forward_gives_rows_of_probabilities():
     told = step_explained(m, X, y, lr=0.1)
     assert len(told["forward"]["z"]) == 5 and len(told["forward"]["z"][0]) == 10
     assert all(sum(row) == pytest.approx(1.0) for row in told["forward"]["y_hat"])
+
+
+def test_a_step_of_a_big_batch_tells_a_few_examples_and_counts_them_all():
+    """A full batch of an upload may hold a million rows: the stages keep ROWS_KEPT of
+    them as numbers (the page shows 8), not a million Python floats per session."""
+    X, y = torch.randn(3 * ROWS_KEPT, 2), (torch.rand(3 * ROWS_KEPT) > 0.5).float()
+    m = make_model(RunConfig(dataset="synthetic", lr=0.1), load("synthetic"), "manual")
+    told = step_explained(m, X, y, 0.1)
+    assert len(told["forward"]["z"]) == len(told["loss"]["per_example"]) == ROWS_KEPT
+    assert told["loss"]["examples"] == 3 * ROWS_KEPT
+    assert told["loss"]["value"] == pytest.approx(m.loss(X, y).item(), rel=1e-6)

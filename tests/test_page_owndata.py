@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.data import csvtable
 from tests.pages import errors
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -76,3 +77,21 @@ def test_many_classes_are_refused_by_the_logistic_page():
     rows = ["a,b,label"] + [f"{i},{i % 5},{i % 3}" for i in range(30)]
     at = open_with_csv("\n".join(rows).encode())
     assert any("3 classes" in e.value for e in at.error)
+
+
+def test_a_file_is_read_once_however_often_the_page_reruns(monkeypatch):
+    """Issue 13: a file (good or refused) is read when it arrives, not on every click: the
+    session keeps its dataset, or its refusal, by the file's content."""
+    reads = []
+    real = csvtable.records
+    monkeypatch.setattr(csvtable, "records", lambda text: reads.append(1) or real(text))
+    bad = b"a,b,label\n" + b"\n".join(b"1,oops,x" if i == 3 else b"1,2,%d" % (i % 2)
+                                      for i in range(30))
+    for content in (good_csv(), bad):
+        at = open_with_csv(content)
+        passes = len(reads)
+        assert passes and bool(at.error) == (content is bad)
+        at.run()
+        at.number_input(key="logistic.num_epochs").set_value(2).run()
+        assert len(reads) == passes and bool(at.error) == (content is bad)
+        reads.clear()

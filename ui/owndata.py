@@ -1,6 +1,6 @@
 """The user's own CSV as a dataset: upload, choose the label column, see what is wrong."""
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -10,7 +10,7 @@ from ui.datasets import dataset_or_error
 from ui.text import plain, quoted
 
 CHOICE = "csv"  # the dataset option that means "my own file"
-CACHED_FILES = 4  # header and dataset of the newest file or two, per session
+CACHED_FILES = 4  # header and dataset (or refusal) of the newest file or two, per session
 
 
 def page_dataset(page, config, tasks):
@@ -68,10 +68,23 @@ def _prepared(raw, name, config, label, tasks, digest):
 
 def _cached(key, make):
     """Made once per key in this session: a rerun (every click) does not parse the file
-    again, and the run made from it keeps seeing the very same Dataset."""
+    again, and the run made from it keeps seeing the very same Dataset. A refused file
+    is kept as its message alone and refused again from it, unread."""
     cache = st.session_state.setdefault("lab.csv_cache", {})
     if key not in cache:
         if len(cache) >= CACHED_FILES:
             cache.clear()
-        cache[key] = make()
+        try:
+            cache[key] = make()
+        except CsvError as exc:  # not the exception: its frames hold the file's text
+            cache[key] = Refused(str(exc))
+    if isinstance(cache[key], Refused):
+        raise CsvError(cache[key].message)
     return cache[key]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a file cannot be used, as CsvError said it."""
+
+    message: str

@@ -4,8 +4,12 @@ tell about each session's browser.
 Every session runs in this one process, so these are process-wide on purpose. Nothing
 about a user's run lives here (that is st.session_state, in ui.panel).
 """
+import ctypes
+import ctypes.util
+import gc
 import os
 import threading
+import time
 from contextlib import contextmanager
 
 from streamlit.runtime import Runtime
@@ -76,3 +80,34 @@ def client_backlog():
 def browser_behind():
     """Whether this session's browser has so much waiting that a redraw should wait."""
     return client_backlog() >= BACKLOG_LIMIT
+
+
+RECLAIM_SECONDS = 30
+_reclaimer = []  # the one thread, once started
+
+
+def reclaim_memory_every(seconds=RECLAIM_SECONDS):
+    """Once per process: a thread that hands closed sessions' memory back, every `seconds`.
+
+    A closed session is a reference cycle (AppSession, ScriptRunner, its widgets), so its
+    runs and uploads wait for a full garbage collection, which Python may not run for a
+    long time; and glibc keeps freed pages unless trimmed. Measured with
+    scripts/measure_memory.py --uploads 4 --rounds 2: 688 MB above the start after the
+    tabs closed without it, 37 MB with a collection and a trim every 10 s. A pass holds
+    the GIL for 0.15-0.4 s, hence every 30 s, not more often.
+    """
+    with _waiting_lock:
+        if _reclaimer:
+            return
+        libc = ctypes.util.find_library("c")
+        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+
+        def reclaim():
+            while True:
+                time.sleep(seconds)
+                gc.collect()
+                if trim is not None:  # glibc only
+                    trim(0)
+
+        _reclaimer.append(threading.Thread(target=reclaim, name="lab-reclaim", daemon=True))
+        _reclaimer[0].start()

@@ -32,7 +32,7 @@ def narrate(box, explained, family, class_names=()):
     if not explained:
         return
     e, family = explained, FAMILIES[family]
-    n, lr = len(e["loss"]["per_example"]), e["lr"]
+    n, lr = e["loss"]["examples"], e["lr"]
     w, b = (_told_entry(name, e["update"][key]) for name, key in (("w", "weight"), ("b", "bias")))
     box.markdown("**The Step just taken**")
     box.markdown(f"**1 · forward**, example 1 of {n}: {_forward_told(e, family, w, b, class_names)}")
@@ -119,7 +119,7 @@ def _loss(tab, e):
     per = loss["per_example"]
     how = "sum" if loss["reduction"] == "sum" else "mean"
     tab.markdown(f"The loss of each example, then their **{how}** over the "
-                 f"{len(per)} examples of the batch:")
+                 f"{loss['examples']} examples of the batch:")
     tab.dataframe(pd.DataFrame({"loss of the example": per[:ROWS]}), hide_index=True)
     tab.metric(f"Batch loss ({how})", human(loss["value"], 6))
 

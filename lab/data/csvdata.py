@@ -7,10 +7,18 @@ spreadsheet counts them, the header being row 1. Names (the file's, the columns'
 the labels') that hide a line break or a control character are refused, not
 cleaned: the message says which one to retype, and nothing else changes.
 
-Numbers are read in chunks of rows, a column at a time, into one float32 array:
-`quick_features` and `careful_features` are twins that accept the same cells and
-give the same numbers, the quick one for speed, the careful one, cell by cell, to
-name the first bad cell of a chunk the quick one refused.
+The text is read three times, keeping only what each pass needs: the table is checked
+(csvtable.check_table), the labels give each row a class (the split is drawn from
+them), then the features go straight into the train or test array of their row. A
+million rows take no more memory than a few times their float32 numbers
+(scripts/bench_csv.py): no row is ever a Python object, and no array is copied to be
+split. Problems are still told in the file's order of checks: the table, then every
+feature, then every label.
+
+Numbers are read in chunks of rows, a column at a time: `quick_features` and
+`careful_features` are twins that accept the same cells and give the same numbers,
+the quick one for speed, the careful one, cell by cell, to name the first bad cell of
+a chunk the quick one refused.
 """
 import math
 from itertools import islice
@@ -28,11 +36,12 @@ from lab.text import shortened
 # the exported script, which know them as lab.data.csvdata's.
 
 MAX_CLASSES = 20              # more distinct labels looks like a measurement, not a class
+COUNTED_LABELS = 1000         # distinct labels told apart at most: an ID column stays small
 MIN_ROWS = 10
 MIN_PER_CLASS = 2             # one to train on, one to test
 TEST_FRACTION = 0.2
 FLOAT32_MAX = torch.finfo(torch.float32).max  # 3.4e38: a larger number becomes inf
-CHUNK_ROWS = 256              # rows converted at once; see read_columns
+CHUNK_ROWS = 256              # rows converted at once; see feature_chunks
 
 
 def load_csv(path, seed=0, label=None):
@@ -54,31 +63,33 @@ def csv_dataset(raw, name="data.csv", seed=0, label=None):
     """A Dataset from the bytes of a CSV file (an upload, say), split 80/20 per class."""
     if what := hidden_in(name):
         raise CsvError(f"The file's name contains {what}. Rename the file.")
-    header, j, X, labels, codes = read_columns(decode(raw), label)  # the text is let go
-    class_names, y = classes_in(header[j], labels, codes)                      # (n,)
-    train, test = stratified_split(y, TEST_FRACTION, seed)
+    text = decode(raw)
+    header, num_rows = check_table(text)
+    j = label_column(header, label)
+    try:
+        class_names, classes = read_classes(text, header, j, num_rows)        # (n,)
+    except CsvError:
+        for _ in feature_chunks(text, header, j):  # a bad feature is told first
+            pass
+        raise
+    is_test = in_test_set(classes, seed)                                        # (n,)
+    X_train, X_test = read_features(text, header, j, is_test)
+    dtype = np.float32 if len(class_names) == 2 else np.int64  # 0.0/1.0, or class numbers
+    y_train = torch.from_numpy(classes[~is_test].astype(dtype))
+    y_test = torch.from_numpy(classes[is_test].astype(dtype))
     feature_names = header[:j] + header[j + 1:]
     return Dataset(f"csv:{name}", "binary" if len(class_names) == 2 else "multiclass",
-                   X[train], y[train], X[test], y[test], feature_names, class_names,
-                   description=describe(name, len(y), feature_names, header[j],
+                   X_train, y_train, X_test, y_test, feature_names, class_names,
+                   description=describe(name, num_rows, feature_names, header[j],
                                         class_names))
 
 
-def classes_in(name, labels, codes):
-    """(class_names, y): the classes of the label column `name`, checked, and each row's
-    class (n,): 0.0/1.0 if there are two, else class numbers."""
-    class_names, label_classes = classes_of(labels)
-    check_classes(name, class_counts(codes, label_classes, len(class_names)), class_names)
-    dtype = torch.float32 if len(class_names) == 2 else torch.int64
-    return class_names, torch.tensor(label_classes, dtype=dtype)[codes]
-
-
-def class_counts(codes, label_classes, num_classes):
-    """The number of rows of each class: each label's rows, added up by its class."""
-    label_rows = torch.bincount(codes, minlength=len(label_classes))  # (number of labels,)
-    by_class = torch.tensor(label_classes, dtype=torch.int64)
-    counts = torch.zeros(num_classes, dtype=torch.int64).index_add_(0, by_class, label_rows)
-    return counts.tolist()
+def in_test_set(classes, seed):
+    """(n,) bool: True for the rows stratified_split puts in the test set."""
+    _, test = stratified_split(torch.from_numpy(classes), TEST_FRACTION, seed)
+    is_test = np.zeros(len(classes), dtype=bool)
+    is_test[test.numpy()] = True
+    return is_test
 
 
 def describe(name, num_rows, feature_names, label, class_names):
@@ -87,34 +98,86 @@ def describe(name, num_rows, feature_names, label, class_names):
             f"label {shortened(label)!r} ({shortened(', '.join(class_names), 120)}).")
 
 
-def read_columns(text, label=None):
-    """(header, j, X, labels, codes): the column names, the label column's index, the
-    (n, d) float32 features, each distinct label once (stripped, as first written) and
-    each row's label as a number into them. Problems raise in the order the file is
-    checked: the table, then every feature, then every label.
+def read_classes(text, header, j, num_rows):
+    """(class_names, classes): the classes of label column j, checked, and each row's class
+    number (n,) int16."""
+    column = LabelColumn(header, j)
+    found = np.fromiter((column.number(row, cells) for row, cells in data_rows(text)),
+                        dtype=np.int16, count=num_rows)                        # (n,)
+    class_names, numbers = classes_of(column.labels)
+    counts = [0] * len(class_names)
+    for count, c in zip(column.counts, numbers):
+        counts[c] += count
+    check_classes(header[j], counts, class_names)
+    return class_names, np.array(numbers, dtype=np.int16)[found]
+
+
+class LabelColumn:
+    """The label column, read a row at a time: each class's label as first written
+    (stripped) and its number of rows. A label is looked at the first time it is written
+    so: the first bad one raises, naming its row."""
+
+    def __init__(self, header, j):
+        self.header, self.j = header, j
+        self.labels, self.counts = [], []
+        self.keys = {}      # class_key(label) → its class number, by first appearance
+        self.written = {}   # a label cell as written → its class number
+
+    def number(self, row, cells):
+        """The class number of the row's label, counted."""
+        c = self.written.get(cells[self.j])
+        if c is None:
+            c = self.new_label(row, cells)
+        self.counts[c] += 1
+        return c
+
+    def new_label(self, row, cells):
+        """The class number of a label not seen written so. Past COUNTED_LABELS classes,
+        one number stands for all the rest, and labels as written are no longer kept:
+        a column of IDs costs no more than a column of classes."""
+        label = label_of(self.header, cells, self.j, row)
+        key = class_key(label)
+        if key not in self.keys and len(self.keys) <= COUNTED_LABELS:
+            self.keys[key] = len(self.labels)
+            self.labels.append(label)
+            self.counts.append(0)
+        c = self.keys.get(key, COUNTED_LABELS)
+        if len(self.written) < COUNTED_LABELS:
+            self.written[cells[self.j]] = c
+        return c
+
+
+def read_features(text, header, j, test):
+    """(X_train, X_test): the features of the rows `test` (n,) marks False and True, as
+    float32 tensors (n_train, d) and (n_test, d), each in the file's order."""
+    num_features = len(header) - 1
+    X_test = np.empty((int(test.sum()), num_features), dtype=np.float32)
+    X_train = np.empty((len(test) - len(X_test), num_features), dtype=np.float32)
+    n_train = n_test = 0                                  # rows of each written so far
+    for start, values in feature_chunks(text, header, j):                       # (m, d)
+        picked = test[start:start + len(values)]                                 # (m,)
+        to_train, to_test = values[~picked], values[picked]
+        X_train[n_train:n_train + len(to_train)] = to_train
+        X_test[n_test:n_test + len(to_test)] = to_test
+        n_train, n_test = n_train + len(to_train), n_test + len(to_test)
+    return torch.from_numpy(X_train), torch.from_numpy(X_test)
+
+
+def feature_chunks(text, header, j):
+    """(start, values) for each chunk of CHUNK_ROWS rows: its first row's index and its
+    features (m, d) float64. The first bad cell raises, naming its row.
 
     A chunk of CHUNK_ROWS rows makes two new objects a row; under the 700 that set off
     Python's garbage collector, they are gone before it looks. Chunks of 2048 rows
     were scanned again and again: reading took twice as long."""
-    header, num_rows = check_table(text)
-    j = label_column(header, label)
-    X = np.empty((num_rows, len(header) - 1), dtype=np.float32)               # (n, d)
-    codes = np.empty(num_rows, dtype=np.int32)                                # (n,)
-    label_numbers = {}  # each label cell as written → its number, by first appearance
     rows = data_rows(text)
-    for start in range(0, num_rows, CHUNK_ROWS):
-        chunk = list(islice(rows, CHUNK_ROWS))
+    start = 0
+    while chunk := list(islice(rows, CHUNK_ROWS)):
         values = quick_features(chunk, header, j)
         if values is None:
             values = careful_features(chunk, header, j)  # raises, naming the bad cell
-        X[start:start + len(chunk)] = values
-        codes[start:start + len(chunk)] = [
-            label_numbers.setdefault(cells[j], len(label_numbers)) for _, cells in chunk]
-    labels = [cell.strip() for cell in label_numbers]  # " a" and "a": one label, twice
-    if any(not name or hidden_in(name) for name in labels):
-        for row, cells in data_rows(text):  # the first bad one raises, naming its row
-            label_of(header, cells, j, row)
-    return header, j, torch.from_numpy(X), labels, torch.from_numpy(codes)
+        yield start, values
+        start += len(chunk)
 
 
 def label_column(header, label=None):
@@ -212,7 +275,9 @@ def check_classes(name, counts, class_names):
                        f"({shortened(class_names[0])!r}): a classifier needs examples of at "
                        f"least two classes.")
     if len(class_names) > MAX_CLASSES:
-        raise CsvError(f"The label column {name!r} has {len(class_names)} different values; "
+        many = (len(class_names) if len(class_names) <= COUNTED_LABELS
+                else f"more than {COUNTED_LABELS:,}")
+        raise CsvError(f"The label column {name!r} has {many} different values; "
                        f"the lab takes at most {MAX_CLASSES} classes. Is it a measurement or "
                        f"an ID rather than a class? Choose another label column.")
     for class_name, count in zip(class_names, counts):

@@ -10,12 +10,15 @@ import io
 import itertools
 import math
 import re
+import sys
 
 from lab.text import shortened
 
 MAX_BYTES = 5 * 1024 * 1024   # 5 MB: plenty for a table, small for a shared server
 MAX_COLUMNS = 100
-MAX_CELLS = 5_000_000         # 1.2 M rows of 4 columns fit: ~1.5 s, ~90 MB (bench_csv.py)
+MEMORY_BUDGET = 40 * 2**20    # bytes one file may take while it is read, on a shared server
+ROW_BYTES = 16                # a row's label and class numbers, split index and marks
+CELL_BYTES = 4                # a number as float32 (the label's cell too: its float32 y)
 LINE_BREAKS = "\n\r\v\f\x85\u2028\u2029"                     # where a line of text ends
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # reorder text on screen
 HIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{LINE_BREAKS}{BIDI}]")  # and C0, C1 controls
@@ -84,14 +87,22 @@ def check_table(text):
 
 
 def check_size(text, num_columns):
-    """Refuse a table of more than MAX_CELLS cells before reading it: its lines (an upper
-    bound on its rows) times its columns, found by counting line breaks."""
+    """Refuse a table that would take more than MEMORY_BUDGET to read, before reading it."""
+    lines, need = memory_needed(text, num_columns)
+    if need > MEMORY_BUDGET:
+        raise CsvError(f"The file has {lines:,} rows of {num_columns} columns; reading them "
+                       f"would take about {need / 2**20:.0f} MB of the server's memory, and "
+                       f"the lab reads files of up to {MEMORY_BUDGET // 2**20} MB. Keep fewer "
+                       f"rows or columns.")
+
+
+def memory_needed(text, num_columns):
+    """(lines, bytes): the text's lines, an upper bound on its rows found by counting line
+    breaks, and the most memory reading it takes: the text, and ROW_BYTES and CELL_BYTES
+    a column for each line (measured by scripts/bench_csv.py)."""
     breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
     lines = breaks + (not text.endswith(("\n", "\r")))  # the last line may have none
-    if lines * num_columns > MAX_CELLS:
-        raise CsvError(f"The file has {lines:,} rows of {num_columns} columns, "
-                       f"{lines * num_columns:,} values; the lab reads at most "
-                       f"{MAX_CELLS:,}. Keep fewer rows or columns.")
+    return lines, sys.getsizeof(text) + lines * (ROW_BYTES + CELL_BYTES * num_columns)
 
 
 def data_rows(text):

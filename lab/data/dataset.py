@@ -45,16 +45,18 @@ def features(X):
 
 
 def stratified_split(y, test_fraction, seed):
-    """Index tensors (train, test): each class split in the same proportion."""
+    """Index tensors (train, test), each in row order: every class split in the same
+    proportion. y (n,) holds class numbers (0.0/1.0, or 0, 1, 2, …)."""
     g = torch.Generator().manual_seed(seed)
-    train, test = [], []
-    for label in torch.unique(y):
-        idx = torch.nonzero(y == label).reshape(-1)
-        idx = idx[torch.randperm(len(idx), generator=g)]
-        k = round(len(idx) * test_fraction)
-        test.append(idx[:k])
-        train.append(idx[k:])
-    return torch.sort(torch.cat(train)).values, torch.sort(torch.cat(test)).values
+    test = torch.zeros(len(y), dtype=torch.bool)       # (n,) which rows are test's
+    for label in range(int(y.max()) + 1):              # the classes in order
+        rows = y == label                              # (n,) this class's rows
+        count = int(rows.count_nonzero())
+        k = round(count * test_fraction)
+        picked = torch.zeros(count, dtype=torch.bool)  # (count,) k of them, at random
+        picked[torch.randperm(count, generator=g, dtype=torch.int32)[:k]] = True
+        test.masked_scatter_(rows, picked)  # test[rows] = picked, with no index per row
+    return torch.nonzero(~test).reshape(-1), torch.nonzero(test).reshape(-1)
 
 
 def standardized(data):
