@@ -57,6 +57,7 @@ class Panel:
     def __init__(self, page, config, data):
         self.page, self.config, self.data = page, config, data
         self.can_standardize = True  # the page offers the setting (divergence advice names it)
+        self.on_step = None          # a page's function of each Step (the linear page traces them)
         key = f"{page}.panel"
         if key not in st.session_state:
             st.session_state[key] = PanelState()
@@ -260,6 +261,8 @@ class Panel:
         s = self.state
         if isinstance(event, Step):
             s.last_step = event  # cut down by _keep_few_rows once training pauses
+            if self.on_step:
+                self.on_step(event)
         elif isinstance(event, Diverged):
             s.message = ("error", divergence_message(event, self.can_standardize))
             s.running = False

@@ -8,7 +8,7 @@ from lab.instruments.landscape import least_squares, mse_along, mse_surface
 from lab.models.linear import LinearManual, LinearNN, predict
 from lab.instruments.linear_trace import LinearTrace, road, sample_grads
 from lab.numbers import human
-from lab.train import Run, Step, train
+from lab.train import Run, train
 from ui import charts, lecture, linear_figures, page_end
 from ui.charts import chart, show_gap
 from ui.controls import FULL_BATCH, LEARNING_RATES, run_settings
@@ -62,16 +62,9 @@ def trace_of(run):
     return kept[1]
 
 
-class TracedPanel(Panel):
-    """The live panel that also notes every update, for the road and the grad table."""
-
-    def _note(self, event):
-        super()._note(event)
-        if isinstance(event, Step):
-            trace_of(self.run).record(event.epoch, event.X, event.y, *current(self.run))
-
-
-panel = TracedPanel("linear", config, data)
+panel = Panel("linear", config, data)
+panel.on_step = lambda step: trace_of(panel.run).record(  # for the road and the grad table
+    step.epoch, step.X, step.y, *current(panel.run))
 panel.can_standardize = False  # one feature on a fixed scale: no such setting here
 panel.buttons(view)
 if view.on:  # the first screen: the line and ŷ(4), the loss over w, the grads per sample

@@ -5,7 +5,8 @@ import streamlit as st
 from lab.config import RunConfig
 from lab.instruments.explain import bce_table
 from lab.instruments.landscape import bce_surface, loss_along_line
-from lab.models.functions import BinaryCrossEntropy, Sigmoid, bce, sigmoid, sigmoid_naive
+from lab.models.functions import (BinaryCrossEntropy, Sigmoid, bce, bce_per_example, sigmoid,
+                                  sigmoid_naive)
 from lab.models.logistic import LogisticManual, LogisticNN
 from lab.numbers import human
 from ui import charts, lecture, logistic_figures, owndata, page_end
@@ -190,10 +191,11 @@ def _named(names, weights, bias):
 panel.show(draw, draw_details)
 page_end.show(panel, layout=view, code={
     "manual": ("plain tensors, hand-written sigmoid, BCE and SGD. The sigmoid is computed "
-               "in two halves because the textbook `sigmoid_naive` below breaks: exp(−z) "
-               "overflows for z < −88 and its gradient there is nan. Both the sigmoid and "
-               "BCE define their own backward, as torch.sigmoid and `nn.BCELoss` do, so the "
-               "twins agree even where the sigmoid saturates:",
-               (LogisticManual, Sigmoid, sigmoid, sigmoid_naive, BinaryCrossEntropy, bce)),
+               "in two halves because the textbook `sigmoid_naive`, shown last and not used, "
+               "breaks: exp(−z) overflows for z < −88 and its gradient there is nan. Both "
+               "the sigmoid and BCE define their own backward, as torch.sigmoid and "
+               "`nn.BCELoss` do, so the twins agree even where the sigmoid saturates:",
+               (LogisticManual, Sigmoid, sigmoid, BinaryCrossEntropy, bce_per_example, bce,
+                sigmoid_naive)),
     "nn": ("`nn.Linear`, `nn.BCELoss`, `optim.SGD`:", (LogisticNN,)),
 })

@@ -4,11 +4,11 @@ import streamlit as st
 import torch
 
 from lab.config import RunConfig
+from lab.data.imagefiles import SOURCES
 from lab.instruments.evaluation import confident_mistakes, confusion_matrix, probs_on_test_split
 from lab.instruments.explain import cross_entropy_table
-from lab.models.functions import cross_entropy, cross_entropy_per_example, log_softmax, softmax
-from lab.models.functions import softmax_naive
-from lab.data.imagefiles import SOURCES
+from lab.models.functions import (cross_entropy, cross_entropy_per_example, log_softmax, row_max,
+                                  softmax, softmax_naive)
 from lab.models.softmax import SoftmaxManual, SoftmaxNN
 from ui import charts, lecture, owndata, page_end
 from ui import softmax_figures as sf
@@ -287,6 +287,7 @@ with answer:
 panel.show(draw, draw_details)  # trains here, if asked, redrawing the placeholders above
 page_end.show(panel, step_box=step_box, layout=view, code={
     "manual": ("plain tensors, hand-written softmax, cross-entropy and SGD:",
-               (SoftmaxManual, softmax, log_softmax, cross_entropy_per_example, cross_entropy)),
+               (SoftmaxManual, row_max, softmax, log_softmax, cross_entropy_per_example,
+                cross_entropy)),
     "nn": ("`nn.Linear`, `nn.CrossEntropyLoss`, `optim.SGD`:", (SoftmaxNN,)),
 })
