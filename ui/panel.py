@@ -114,6 +114,10 @@ class Panel:
         else:
             cols = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
             places, self.status = cols[:4], cols[4].empty()
+        # Filled at once, not only when show() draws: an empty placeholder replaces the
+        # line on screen, and the status vanished for the rest of the script run (a
+        # browser test read no status right after Stop).
+        self._draw_status()
         buttons = [
             ("Train", "play_arrow", self._on_train, "Train to the epochs set (or that many more)."),
             ("Stop", "pause", self._on_stop, "Stop and keep everything so far."),
@@ -268,10 +272,13 @@ class Panel:
             s.running = False
             self._show_message()
 
-    def _draw(self, what=ALL):
-        """The status line, then (unless only that) the live view, then (ALL) the details."""
+    def _draw_status(self):
         self.status.markdown(status_line(self.state, self.config.num_epochs,
                                          self.settings_changed))
+
+    def _draw(self, what=ALL):
+        """The status line, then (unless only that) the live view, then (ALL) the details."""
+        self._draw_status()
         draw, details = self._drawers
         run, step = self.state.run, self.state.last_step
         if what != STATUS:
