@@ -17,6 +17,7 @@ EVAL_CHUNK = 1024  # rows scored at once: a float copy that stays in cache (meas
 # Past this size a parameter means nothing useful: every update overshoots further than the
 # last (a diverging linear fit reaches 1e+33 before it overflows); stop and say so.
 PARAM_LIMIT = 1e6
+SMALL_MODEL = 64  # parameters, all twins together, read as a Python list to be sized
 
 
 @dataclass
@@ -83,6 +84,11 @@ class Run:
                              f"dataset {data.name!r}")
         impls = ("manual", "nn") if config.impl == "both" else (config.impl,)
         self.models = {impl: make_model(config, data, impl) for impl in impls}
+        # Every parameter of every twin lives in one flat tensor, so each step saves them,
+        # sizes them and reads the path in one call each, not one per parameter (measured:
+        # 19 µs of a 134 µs C1 epoch went on those per-parameter calls).
+        self.flat = _one_buffer(self.models.values())
+        self._saved = self.flat.clone()  # the values before the newest update, to undo it
         # Each twin's parameters as detached views: the updates happen in place, so these
         # show the current values at no cost per step (nn.Module lookups are not free).
         self.views = {impl: m.params() for impl, m in self.models.items()}
@@ -94,11 +100,13 @@ class Run:
         self.diverged = None
         self.history = History()
         self.updates = 0          # mini-batch updates done
-        first = next(iter(self.models.values()))
-        self.initial = {k: v.clone() for k, v in first.params().items()}
-        self.path = ParamPath() if _num_params(first) == 2 else None  # for the loss landscape
+        first = next(iter(self.views.values()))
+        self.initial = {k: v.clone() for k, v in first.items()}
+        # The (w, b) of a two-parameter model, for the loss landscape: the first twin's are
+        # the first two numbers of the flat tensor.
+        self.path = ParamPath() if sum(v.numel() for v in first.values()) == 2 else None
         if self.path:
-            self.path.append(0, *_flat(first.params()))
+            self.path.append(0, *self.flat[:2].tolist())
         self.schedule = [(0, config.lr)]  # (updates done before it, lr): every lr it used
         both = len(self.models) == 2
         self.max_param_gap = 0.0 if both else None
@@ -129,7 +137,7 @@ class Run:
     def batches(self):
         """This epoch's batches of row indices; None stands for the full set in order."""
         if self.order is None:
-            n, size = len(self.data.y_train), self.config.batch_size
+            n, size = self.data.y_train.shape[0], self.config.batch_size
             if size >= n:
                 self.order = [None]
             else:
@@ -158,7 +166,7 @@ class Run:
 def score(family, impl, model, data, X, y):
     """(mean per-example loss, accuracy, examples at the loss's ceiling) over a split,
     the loss as twin `impl` computes it (the manual twin's by the hand-written functions)."""
-    total, correct, pinned, n = 0.0, 0, 0, len(y)
+    total, correct, pinned, n = 0.0, 0, 0, y.shape[0]  # (len() on a tensor is slower)
     with torch.no_grad():
         for start in range(0, n, EVAL_CHUNK):
             Xc, yc = (X, y) if n <= EVAL_CHUNK else (X[start:start + EVAL_CHUNK],
@@ -229,29 +237,26 @@ def _batch(run, idx):
 
 def _step(run, idx, num_batches):
     X, y = _batch(run, idx)
-    saved = {impl: [v.clone() for v in p.values()] for impl, p in run.views.items()}
+    run._saved.copy_(run.flat)
     losses = {impl: m.train_step(X, y).item() for impl, m in run.models.items()}
-    sizes = {impl: _largest(p) for impl, p in run.views.items()}  # inf or nan: overflow
-    bad = [impl for impl in run.models
-           if not math.isfinite(losses[impl]) or not math.isfinite(sizes[impl])]
-    if bad:
-        for impl, p in run.views.items():  # undo the step: keep the last good parameters
-            for v, good in zip(p.values(), saved[impl]):
-                v.copy_(good)
-        run.diverged = _diverged(run, bad[0], losses[bad[0]], "overflow", math.inf)
+    largest = _largest(run.flat)  # inf or nan if a parameter overflowed
+    if not (math.isfinite(largest) and all(map(math.isfinite, losses.values()))):
+        bad = next(impl for impl in run.models
+                   if not math.isfinite(losses[impl]) or not _finite(run.views[impl]))
+        run.flat.copy_(run._saved)  # undo the step: keep the last good parameters
+        run.diverged = _diverged(run, bad, losses[bad], "overflow", math.inf)
         return run.diverged
     run.batch += 1
     run.updates += 1
-    run.largest = max(sizes.values())
-    first = next(iter(run.views.values()))
+    run.largest = largest
     if run.path and run.path.wants(run.updates):
-        run.path.append(run.updates, *_flat(first))
+        run.path.append(run.updates, *run.flat.tolist()[:2])  # the first twin's (w, b)
     gap = None
     if len(run.views) == 2:
         gap = _largest_gap(*run.views.values())
         run.max_param_gap = max(run.max_param_gap, gap)
         run._epoch_loss_gap = max(run._epoch_loss_gap, _spread(losses.values()))
-    return Step(run.epoch + 1, run.batch - 1, num_batches, X, y, losses, gap, len(y))
+    return Step(run.epoch + 1, run.batch - 1, num_batches, X, y, losses, gap, y.shape[0])
 
 
 def _end_epoch(run):
@@ -328,20 +333,30 @@ def _largest_gap(a, b):
     return max((a[k] - b[k]).abs().max().item() for k in a)
 
 
-def _num_params(model):
-    return sum(v.numel() for v in model.params().values())
+def _one_buffer(models):
+    """One flat tensor holding every parameter of `models`, in order: each parameter's
+    values are moved into it and the parameter becomes a view of its slice (the same
+    Parameter or tensor object, so optimizers and autograd see no change)."""
+    params = [p for m in models for p in m.parameters()]
+    flat = torch.cat([p.detach().reshape(-1) for p in params])
+    start = 0
+    for p in params:
+        p.data = flat[start:start + p.numel()].view_as(p)
+        start += p.numel()
+    return flat
 
 
-def _flat(params):
-    """Every parameter's numbers, in one list (for a two-parameter model: w, b)."""
-    return [x for v in params.values() for x in v.reshape(-1).tolist()]
+def _largest(flat):
+    """The largest |parameter|: inf or nan if one overflowed. A small model's few numbers
+    are read into Python at once, which costs a tenth of a reduction over them."""
+    if flat.numel() > SMALL_MODEL:
+        return flat.abs().max().item()
+    values = flat.tolist()
+    return max(map(abs, values)) if all(map(math.isfinite, values)) else math.inf
 
 
-def _largest(params):
-    """The largest |value| of any parameter: inf or nan if one overflowed. One call for
-    them all (a sum per tensor and its .item() cost twice as much, on small models)."""
-    sizes = [t.item() for t in torch._foreach_norm(list(params.values()), math.inf)]
-    return math.nan if any(math.isnan(x) for x in sizes) else max(sizes)  # max() skips nan
+def _finite(params):
+    return all(bool(torch.isfinite(v).all()) for v in params.values())
 
 
 def _spread(values):

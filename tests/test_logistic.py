@@ -175,3 +175,26 @@ def test_history_stays_bounded_over_a_long_run():
     epochs, cols = run.history.series("manual")
     assert epochs[0] == 1 and epochs[-1] == 5000
     assert all(math.isfinite(v) for v in cols["train_loss"])
+
+
+@pytest.mark.parametrize("model, dataset", [("logistic", "synthetic"), ("softmax", "iris"),
+                                            ("linear", "hours-points")])
+def test_a_runs_parameters_live_in_one_flat_tensor_that_training_updates(model, dataset):
+    """Run.flat holds every twin's parameters in order (the step's save, size and path
+    read it): each parameter is a view of its slice, before and after updates."""
+    import copy
+    config = RunConfig(model=model, dataset=dataset, impl="both", lr=0.1, batch_size=16,
+                       num_epochs=2)
+    run = Run(config, load(dataset))
+    before = run.flat.clone()
+    list(train(run, 2))
+    params = [p for m in run.models.values() for p in m.parameters()]
+    assert torch.equal(run.flat, torch.cat([p.detach().reshape(-1) for p in params]))
+    assert not torch.equal(run.flat, before)  # the updates reached it
+    first = next(iter(run.views.values()))
+    if run.path is not None:
+        assert run.path.points[-1][1:] == tuple(torch.cat([v.reshape(-1) for v in
+                                                           first.values()]).tolist())
+    twin = copy.deepcopy(run.models["manual"])  # the gradient check copies a twin
+    assert all(torch.equal(a, b) for a, b in zip(twin.parameters(),
+                                                  run.models["manual"].parameters()))
