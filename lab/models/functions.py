@@ -26,9 +26,8 @@ class Sigmoid(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, z):
-        neg = z < 0
-        e = torch.exp(torch.where(neg, z, -z))  # e^(−|z|), in (0, 1]
-        s = torch.where(neg, e / (1 + e), 1 / (1 + e))
+        e = torch.exp(-z.abs())                  # e^(−|z|), in (0, 1]
+        s = torch.where(z < 0, e, 1.0) / (1 + e)  # e^z / (1 + e^z) or 1 / (1 + e^(−z))
         ctx.save_for_backward(s)                 # backward needs only the output
         return s
 
