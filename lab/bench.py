@@ -161,4 +161,7 @@ def loops_table(loops):
         lines.append(f"  {name:<9} course {r['course_s']:7.3f}   nn {r['nn_s']:7.3f} "
                      f"({r['nn_over_course']:.2f} ×)   manual {r['manual_s']:7.3f} "
                      f"({r['manual_over_course']:.2f} ×)")
+        if "tensors_s" in r:
+            lines.append(f"  {'':<9} course's loop from tensors {r['tensors_s']:7.3f}   "
+                         f"manual / it {r['manual_over_tensors']:.2f} ×")
     return lines

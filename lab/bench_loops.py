@@ -6,6 +6,11 @@ epochs). The course's loops are the notes' own code with its per-epoch loss and 
 (C1's notes print only the loss; the lab reports both, so both are scored here too). The
 lab's loop is lab.train with the same settings, which scores the whole split after every
 epoch. Seconds are CPU seconds of this process unless a wall clock is passed.
+
+The lab's manual twin is also timed against the course's own loop from tensors, on C1's
+data: the notes' logistic regression on iris (w and b with requires_grad, F.linear,
+torch.sigmoid, F.binary_cross_entropy, the update by hand under no_grad). The twin does
+more than that loop: its sigmoid and BCE are hand-written autograd Functions too.
 """
 import statistics
 import time
@@ -41,6 +46,30 @@ def course_c1(num_epochs, clock=time.process_time):
         with torch.no_grad():  # after the update, as the lab scores it
             y_pred = torch.sigmoid(model(x))
             loss_now = criterion(y_pred, y).item()
+            acc = ((y_pred > 0.5).float() == y).float().mean().item()
+    del loss_now, acc
+    return clock() - start
+
+
+def course_c1_tensors(num_epochs, clock=time.process_time):
+    """Seconds of the notes' loop from tensors (001) on C1's data, scored after each epoch."""
+    x = torch.tensor([[1.0], [2.0], [3.0]])
+    y = torch.tensor([0.0, 0.0, 1.0])
+    torch.manual_seed(0)
+    w = torch.randn(1, 1, requires_grad=True)
+    b = torch.randn(1, requires_grad=True)
+    start = clock()
+    for _ in range(num_epochs):
+        z = torch.sigmoid(torch.nn.functional.linear(x, w, b))
+        loss = torch.nn.functional.binary_cross_entropy(z.reshape(-1), y, reduction="mean")
+        loss.backward()
+        with torch.no_grad():
+            w -= 0.01 * w.grad
+            b -= 0.01 * b.grad
+            w.grad.zero_()
+            b.grad.zero_()
+            y_pred = torch.sigmoid(torch.nn.functional.linear(x, w, b)).reshape(-1)
+            loss_now = torch.nn.functional.binary_cross_entropy(y_pred, y).item()
             acc = ((y_pred > 0.5).float() == y).float().mean().item()
     del loss_now, acc
     return clock() - start
@@ -86,27 +115,37 @@ def lab_loop(config, clock=time.process_time):
     return clock() - start
 
 
-EXPERIMENTS = {"C1-notes": (course_c1, C1), "C3-nn": (course_c3, C3)}
+# name: (the course's torch.nn loop, the lab's settings, the course's loop from tensors)
+EXPERIMENTS = {"C1-notes": (course_c1, C1, course_c1_tensors), "C3-nn": (course_c3, C3, None)}
 
 
 def bench_loops(repeats=3, clock=time.process_time):
-    """{experiment: {course_s, nn_s, manual_s, nn_over_course, manual_over_course}}.
+    """{experiment: {course_s, nn_s, manual_s, nn_over_course, manual_over_course}}, and
+    where the course has a loop from tensors, {tensors_s, manual_over_tensors} too.
 
     Each way is run once briefly first (torch loads parts of itself on first use), then
-    `repeats` times in turn, course, nn, manual, so a busy spell hits all three alike.
+    `repeats` times in turn, course, nn, manual, so a busy spell hits all alike.
     """
     results = {}
-    for name, (course, config) in EXPERIMENTS.items():
-        course(2, clock)
-        lab_loop(config.with_(num_epochs=2), clock)
-        times = {"course": [], "nn": [], "manual": []}
+    for name, (course, config, tensors) in EXPERIMENTS.items():
+        ways = {"course": course, "tensors": tensors,
+                "nn": lambda n, c, cfg=config: lab_loop(cfg.with_(impl="nn", num_epochs=n), c),
+                "manual": lambda n, c, cfg=config: lab_loop(cfg.with_(impl="manual",
+                                                                      num_epochs=n), c)}
+        ways = {k: f for k, f in ways.items() if f is not None}
+        for f in ways.values():
+            f(2, clock)
+        times = {k: [] for k in ways}
         for _ in range(repeats):
-            times["course"].append(course(config.num_epochs, clock))
-            for impl in ("nn", "manual"):
-                times[impl].append(lab_loop(config.with_(impl=impl), clock))
+            for k, f in ways.items():
+                times[k].append(f(config.num_epochs, clock))
         med = {k: statistics.median(v) for k, v in times.items()}
-        results[name] = {"course_s": round(med["course"], 3), "nn_s": round(med["nn"], 3),
-                         "manual_s": round(med["manual"], 3),
-                         "nn_over_course": round(med["nn"] / med["course"], 2),
-                         "manual_over_course": round(med["manual"] / med["course"], 2)}
+        r = {"course_s": round(med["course"], 3), "nn_s": round(med["nn"], 3),
+             "manual_s": round(med["manual"], 3),
+             "nn_over_course": round(med["nn"] / med["course"], 2),
+             "manual_over_course": round(med["manual"] / med["course"], 2)}
+        if tensors:
+            r["tensors_s"] = round(med["tensors"], 3)
+            r["manual_over_tensors"] = round(med["manual"] / med["tensors"], 2)
+        results[name] = r
     return results

@@ -8,8 +8,12 @@ busy spell on a shared box hits all alike), in CPU seconds of this process:
   page      the real page in Streamlit's AppTest: the Train click's script run, which
             trains and redraws live (ui.throttle) — no browser, so this is the
             server's share of a live run;
-  course    the course's own loop (C1 and C3; see lab/bench_loops.py).
-Prints a table and the ratios page / headless and page / course.
+  course    the course's own loop (C1 and C3; see lab/bench_loops.py);
+  rerun     a plain rerun of the same page right after (no training): what drawing the
+            page costs by itself, whatever a click does. Training on the page adds
+            page − rerun to the headless loop's work: the live redraws, the per-event
+            bookkeeping and the final draw of a trained run.
+Prints a table and the ratios page / headless, (page − rerun) / headless and page / course.
 """
 import argparse
 import statistics
@@ -34,7 +38,8 @@ CASES = {"C1-notes": (C1, "logistic", course_c1), "C3-nn": (C3, "logistic", cour
 
 
 def page_seconds(config, page, clock=time.process_time):
-    """CPU seconds of the Train click's script run on the real page (AppTest)."""
+    """(CPU seconds of the Train click's script run on the real page (AppTest), CPU
+    seconds of a plain rerun of that page after it)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()
     at.query_params.update(all_params(config))
@@ -44,7 +49,9 @@ def page_seconds(config, page, clock=time.process_time):
     seconds = clock() - start
     run = at.session_state[f"{page}.panel"].run
     assert run.epoch == config.num_epochs and not at.exception, "the page did not train"
-    return seconds
+    start = clock()
+    at.run()
+    return seconds, clock() - start
 
 
 def main():
@@ -53,21 +60,24 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(f"median of {args.repeats}, CPU seconds")
-    print(f"{'run':<10} {'course':>8} {'headless':>9} {'page':>8} {'page/headless':>14} "
-          f"{'page/course':>12}")
+    print(f"{'run':<10} {'course':>7} {'headless':>9} {'page':>7} {'rerun':>7} "
+          f"{'page/headless':>14} {'(page-rerun)/headless':>22} {'page/course':>12}")
     for name, (config, page, course) in CASES.items():
-        times = {"course": [], "headless": [], "page": []}
+        times = {"course": [], "headless": [], "page": [], "rerun": []}
         page_seconds(config.with_(num_epochs=2), page)  # warm: imports, caches
         for _ in range(args.repeats):
             if course:
                 times["course"].append(course(config.num_epochs))
             times["headless"].append(lab_loop(config))
-            times["page"].append(page_seconds(config, page))
+            seconds, rerun = page_seconds(config, page)
+            times["page"].append(seconds)
+            times["rerun"].append(rerun)
         med = {k: statistics.median(v) if v else None for k, v in times.items()}
-        c = f"{med['course']:8.3f}" if med["course"] else f"{'—':>8}"
+        c = f"{med['course']:7.3f}" if med["course"] else f"{'—':>7}"
         pc = f"{med['page'] / med['course']:12.2f}" if med["course"] else f"{'—':>12}"
-        print(f"{name:<10} {c} {med['headless']:9.3f} {med['page']:8.3f} "
-              f"{med['page'] / med['headless']:14.2f} {pc}")
+        print(f"{name:<10} {c} {med['headless']:9.3f} {med['page']:7.3f} {med['rerun']:7.3f} "
+              f"{med['page'] / med['headless']:14.2f} "
+              f"{(med['page'] - med['rerun']) / med['headless']:22.2f} {pc}")
 
 
 if __name__ == "__main__":

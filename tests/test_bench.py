@@ -50,3 +50,4 @@ def test_the_small_runs_are_timed_against_the_course_loops():
         assert all(figures[k] > 0 for k in ("course_s", "nn_s", "manual_s"))
         ratio = figures["nn_s"] / figures["course_s"]  # of the rounded seconds: ±0.01
         assert abs(figures["nn_over_course"] - ratio) <= 0.011
+    assert loops["C1-notes"]["tensors_s"] > 0 and "manual_over_tensors" in loops["C1-notes"]

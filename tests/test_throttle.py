@@ -38,3 +38,16 @@ def test_a_browser_behind_gets_only_the_status_line_until_it_catches_up():
     clock.now += REDRAW_SECONDS
     behind[0] = False
     assert throttle.due() == ALL  # caught up: the details it missed come first
+
+
+def test_the_first_epoch_end_of_a_run_is_drawn_at_once():
+    clock = Clock()
+    throttle = Throttle(clock, browser_behind=lambda: False)
+    throttle.redrawn_now(LIVE)                     # the draw before training
+    assert throttle.due() is None                  # a batch: not yet
+    assert throttle.due(epoch_ended=True) == LIVE  # the first loss point: at once
+    throttle.redrawn_now(LIVE)
+    assert throttle.due(epoch_ended=True) is None  # later epochs: by the clock
+    behind = Throttle(clock, browser_behind=lambda: True)
+    behind.redrawn_now(LIVE)
+    assert behind.due(epoch_ended=True) == STATUS  # a browser behind: the status only
