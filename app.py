@@ -11,6 +11,7 @@ st.set_page_config(page_title="Logistic Regression Lab", page_icon="📈", layou
 
 PAGES = [
     st.Page("views/home.py", title="Home", icon="🏠", default=True),
+    st.Page("views/lessons.py", title="Lessons", icon="🎯", url_path="lessons"),
     st.Page("views/logistic.py", title="Logistic regression", icon="📈", url_path="logistic"),
     st.Page("views/linear.py", title="Linear regression", icon="📏", url_path="linear"),
     st.Page("views/softmax.py", title="Softmax regression", icon="🔢", url_path="softmax"),

@@ -79,3 +79,32 @@ def _nearest(value, options, log=False):
         raise ValueError(value)
     key = (lambda o: abs(math.log(o) - math.log(value))) if log else (lambda o: abs(o - value))
     return min(options, key=key)
+
+
+def lesson_from_params(params, steps_per_lesson, current=(0, 0)):
+    """((lesson, step), problems): where a link opens the lessons, as 0-based indices.
+
+    The link counts from 1 (`lesson=2&step=3`: step 3 of lesson 2). `steps_per_lesson`
+    holds each lesson's number of steps; `current` is kept for what the link does not
+    name or names badly. A step without a lesson is a step of the current lesson. Each
+    bad value is (name, value) in `problems`, and dropped.
+    """
+    lesson, step = current
+    problems = []
+    raw = params.get("lesson")
+    if raw is not None:
+        try:
+            lesson = _bounded(int(raw), 1, len(steps_per_lesson)) - 1
+            step = 0
+        except ValueError:
+            problems.append(("lesson", raw))
+    raw = params.get("step")
+    if raw is not None:
+        try:
+            step = _bounded(int(raw), 1, steps_per_lesson[lesson]) - 1
+        except ValueError:
+            problems.append(("step", raw))
+    raw = params.get("lecture")
+    if raw is not None and raw.lower() not in LINK_FLAGS:
+        problems.append(("lecture", raw))
+    return (lesson, step), problems

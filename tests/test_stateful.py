@@ -63,9 +63,9 @@ from ui.controls import BATCH_SIZES, DATASET_LABELS, IMPL_LABELS, INIT_LABELS, L
 from ui.presets import PRESETS
 from ui.runs import MAX_RUNS
 
-PAGES = {"home": "views/home.py", "logistic": "views/logistic.py",
-         "softmax": "views/softmax.py", "linear": "views/linear.py",
-         "losses": "views/losses.py", "tensors": "views/tensors.py"}
+PAGES = {"home": "views/home.py", "lessons": "views/lessons.py",
+         "logistic": "views/logistic.py", "softmax": "views/softmax.py",
+         "linear": "views/linear.py", "losses": "views/losses.py", "tensors": "views/tensors.py"}
 TRAINING = ("logistic", "softmax", "linear")
 UPLOADS = ("logistic", "softmax")
 PAGE_DEFAULTS = {  # what each page's widgets start with (views/*.py DEFAULTS)

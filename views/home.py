@@ -32,6 +32,8 @@ st.markdown(
     "four steps:")
 for column, (step, line) in zip(st.columns(len(STEPS)), STEPS):
     column.markdown(f"**{step}**  \n{line}")
+st.page_link("views/lessons.py", label="**Lessons**: predict first, then run the real thing — "
+             "one short guided lesson per experiment", icon="🎯")
 
 st.header("The pages, in the course's order")
 for page, title, icon, line in PAGES:

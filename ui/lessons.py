@@ -1,0 +1,307 @@
+"""The lessons page's parts: where the learner is, the prediction widgets, the buttons and
+their keys, and a reveal drawn from a lab.lessons Result.
+
+The session keeps where the learner is (`AT`), each prediction (`PREDICTIONS`) and each
+step's Result once revealed (`RESULTS`): a result is computed once, so changing the
+prediction afterwards changes the comparison and never the result. The place is also kept
+in the URL as lesson=2&step=3 (counted from 1), so a lecturer's link opens that step.
+"""
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lab.lessons import LESSONS, Choice, Curves, Fit, Printed, Table
+from lab.numbers import human
+from lab.urlstate import lesson_from_params
+from ui import charts, lecture
+from ui.text import plain, quoted
+
+AT, RESULTS, PREDICTIONS = "lessons.at", "lessons.results", "lessons.predictions"
+URL, PROBLEMS, PICK = "lessons.url", "lessons.url_problems", "lessons.pick"
+# Back, Reveal, Next: single letters as in ui.lecture.KEYS (R and C are Streamlit's own);
+# N and B as in a slide deck's next and back, V for reveal.
+KEYS = {"back": "B", "reveal": "V", "next": "N"}
+PICK_COLOR = charts.SERIES[1]  # the learner's prediction, beside the run's answer
+METRIC_CHARS = 10  # longer answers are written out: a metric's large type cuts them
+
+
+def position():
+    """(lesson index, step index) of the session, from 0."""
+    return st.session_state.get(AT, (0, 0))
+
+
+def adopt_link(notes):
+    """Go where a link just opened says; report its bad values (as text) and drop them;
+    then keep the URL in step with where the learner is."""
+    url = st.query_params.to_dict()
+    if url != st.session_state.get(URL):  # a link opened, not the URL this page wrote
+        at, problems = lesson_from_params(url, [len(l.steps) for l in LESSONS], position())
+        st.session_state[AT], st.session_state[PROBLEMS] = at, problems
+    problems = st.session_state.get(PROBLEMS) or []
+    if problems:
+        notes.warning("The link you opened had values that are not valid here: "
+                      + ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
+                      + f". There are {len(LESSONS)} lessons, each of a few steps, counted "
+                        "from 1 (lesson=2&step=1); those values were left out.")
+
+
+def write_link():
+    lesson, step = position()
+    params = {"lesson": str(lesson + 1), "step": str(step + 1)}
+    if lecture.on():
+        params[lecture.PARAM] = "1"
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    st.session_state[URL] = params
+
+
+def picker(where):
+    """The lesson to open, in the course's order."""
+    st.session_state[PICK] = position()[0]
+    where.selectbox("Lesson", range(len(LESSONS)), key=PICK, on_change=_picked, width=520,
+                    format_func=lambda i: f"{i + 1} · {LESSONS[i].experiment} · "
+                                          f"{LESSONS[i].title}")
+
+
+def _picked():
+    st.session_state[AT] = (st.session_state[PICK], 0)
+
+
+def result_of(lesson, i):
+    """The step's Result if it was revealed in this session, else None."""
+    return st.session_state.get(RESULTS, {}).get((lesson.key, i))
+
+
+def prediction_of(lesson, i):
+    return st.session_state.get(PREDICTIONS, {}).get((lesson.key, i))
+
+
+def buttons(where, keys=True):
+    """Back, Reveal, Next, each on its key."""
+    lesson_i, step_i = position()
+    lesson = LESSONS[lesson_i]
+    last = lesson_i == len(LESSONS) - 1 and step_i == len(lesson.steps) - 1
+    revealed = result_of(lesson, step_i) is not None
+    specs = [("Back", "arrow_back", _back, lesson_i == 0 and step_i == 0,
+              "The step before: your prediction and its reveal are kept."),
+             ("Reveal", "visibility", _reveal, revealed or not _predicted(lesson, step_i),
+              "Run the real thing and compare it with your prediction."),
+             ("Next", "arrow_forward", _next, last, "The next step (or lesson).")]
+    for label, icon, on_click, disabled, tip in specs:
+        name = label.lower()
+        where.button(label, icon=f":material/{icon}:", key=f"lessons.{name}", on_click=on_click,
+                     disabled=disabled, help=tip, shortcut=KEYS[name] if keys else None,
+                     type="primary" if name == "reveal" else "secondary")
+
+
+def _predicted(lesson, i):
+    """Whether the learner has a prediction to commit: a slider always has one; a choice
+    once picked (its widget's state is current even before the widget is drawn)."""
+    return (not isinstance(lesson.steps[i].predict, Choice)
+            or st.session_state.get(_widget_key(lesson, i)) is not None
+            or prediction_of(lesson, i) is not None)
+
+
+def _widget_key(lesson, i):
+    return f"lessons.predict.{lesson.key}.{i}"
+
+
+def _back():
+    lesson_i, step_i = position()
+    if step_i:
+        st.session_state[AT] = (lesson_i, step_i - 1)
+    elif lesson_i:
+        st.session_state[AT] = (lesson_i - 1, len(LESSONS[lesson_i - 1].steps) - 1)
+
+
+def _next():
+    lesson_i, step_i = position()
+    if step_i + 1 < len(LESSONS[lesson_i].steps):
+        st.session_state[AT] = (lesson_i, step_i + 1)
+    elif lesson_i + 1 < len(LESSONS):
+        st.session_state[AT] = (lesson_i + 1, 0)
+
+
+def _reveal():
+    """Run the step's real thing, once: its Result is kept for the session."""
+    lesson_i, step_i = position()
+    lesson = LESSONS[lesson_i]
+    results = st.session_state.setdefault(RESULTS, {})
+    if (lesson.key, step_i) not in results:
+        results[(lesson.key, step_i)] = lesson.steps[step_i].run()
+
+
+# -- the prediction --------------------------------------------------------------
+
+def predict(lesson, i):
+    """The widget the learner commits with; returns the prediction (None: none yet)."""
+    step = lesson.steps[i]
+    spec, key = step.predict, _widget_key(lesson, i)
+    stored = prediction_of(lesson, i)
+    if key not in st.session_state:  # a widget not drawn last run lost its state: restore it
+        st.session_state[key] = stored if stored is not None or isinstance(spec, Choice) \
+            else spec.start
+    if isinstance(spec, Choice):
+        if spec.table is not None:
+            shown = {name: [f"{v:g}" for v in values] for name, values in spec.table.items()}
+            st.dataframe(pd.DataFrame(shown, index=spec.options), width="content")
+        short = spec.table is not None or max(map(len, spec.options)) <= 8
+        value = st.radio("Your prediction", spec.options, key=key, index=None,
+                         horizontal=short)
+    else:
+        decimals = max(0, -math.floor(math.log10(spec.step) + 1e-9))
+        value = st.slider(f"Your prediction{f' ({spec.unit})' if spec.unit else ''}",
+                          spec.lo, spec.hi, step=spec.step, key=key,
+                          format=f"%.{decimals}f")
+    if value is not None:
+        st.session_state.setdefault(PREDICTIONS, {})[(lesson.key, i)] = value
+    return value
+
+
+# -- the reveal --------------------------------------------------------------------
+
+def said(value, spec):
+    """A prediction or an answer as the page shows it."""
+    if isinstance(value, tuple):
+        return " or ".join(value) if value else "none"
+    if isinstance(value, str):
+        return value
+    unit = f" {spec.unit}" if spec.unit else ""
+    return _decimals(value, spec.digits) + unit
+
+
+def _decimals(x, digits):
+    """`digits` decimals where they say enough, else lab.numbers.human's short form."""
+    return f"{x:.{digits}f}" if x == 0 or 10.0 ** -digits <= abs(x) < 1e6 else human(x)
+
+
+def comparison(step, prediction, answer):
+    """Your prediction, the run's answer, and how far apart: three metrics."""
+    near = step.close(prediction, answer)
+    yours, run = said(prediction, step.predict), said(answer, step.predict)
+    if max(len(yours), len(run)) > METRIC_CHARS:  # a sentence: a metric would cut it
+        st.markdown("  \n".join(f"{label} — **{plain(value, 200)}**" for label, value in (
+            ("Your prediction", yours), ("The run's answer", run),
+            ("Close?", "yes" if near else "no"))))
+        return near
+    places = st.columns(3)
+    places[0].metric("Your prediction", yours)
+    places[1].metric("The run's answer", run)
+    off = None
+    if not isinstance(step.predict, Choice):
+        off = f"off by {_decimals(abs(prediction - answer), step.predict.digits)}"
+    places[2].metric("Close?", "yes" if near else "no", delta=off, delta_color="off",
+                     delta_arrow="off")
+    return near
+
+
+def reveal(step, prediction, result, sized=lambda spec: spec):
+    """The Result's figure (your prediction marked where it can be), and its numbers."""
+    figure = result.figure
+    if isinstance(figure, Fit):
+        st.vega_lite_chart(sized(fit_spec(figure, prediction)), width="stretch")
+    elif isinstance(figure, Curves):
+        st.vega_lite_chart(sized(curves_spec(figure, prediction)), width="stretch")
+    elif isinstance(figure, Table):
+        frame = pd.DataFrame(figure.columns, index=pd.Index(figure.index, name=figure.index_name))
+        frame = frame.map(lambda v: str(v) if isinstance(v, int) else human(v))  # counts whole
+        if prediction in figure.index:
+            frame.insert(0, "your pick", ["←" if r == prediction else "" for r in figure.index])
+        st.dataframe(frame, width="content")
+    elif isinstance(figure, Printed):
+        st.code("\n".join(f">>> {code}\n{out}" for code, out in figure.lines), language=None,
+                wrap_lines=True)
+    st.markdown(plain(result.detail, limit=2000))
+
+
+def fit_spec(fig, prediction):
+    """The fitted curve and the data; the answer and the prediction as rules on its axis."""
+    marks = pd.DataFrame({"v": [fig.answer, float(prediction)],
+                          "who": [f"the run: {human(fig.answer, 2)}",
+                                  f"your prediction: {human(prediction, 2)}"]})
+    channel = "x" if fig.axis == "x" else "y"
+    colors = {"domain": list(marks["who"]), "range": [charts.MODEL, PICK_COLOR]}
+    layers = [
+        {"data": {"name": "curve"}, "mark": {"type": "line", "strokeWidth": 3,
+                                              "color": charts.MODEL},
+         "encoding": {"x": {"field": "x", "type": "quantitative"},
+                      "y": {"field": "y", "type": "quantitative"}}},
+        {"data": {"name": "points"}, "mark": {"type": "point", "filled": True, "size": 120,
+                                               "color": charts.INK},
+         "encoding": {"x": {"field": "x", "type": "quantitative"},
+                      "y": {"field": "y", "type": "quantitative"}}},
+        {"data": {"name": "marks"}, "mark": {"type": "rule", "strokeWidth": 3,
+                                              "strokeDash": [8, 5]},
+         "encoding": {channel: {"field": "v", "type": "quantitative"},
+                      "color": {"field": "who", "type": "nominal", "scale": colors,
+                                "title": None}}},
+    ]
+    if fig.axis == "x":  # the ½ line the crossing is read on
+        layers.append({"data": {"values": [{}]},  # one row: a layer without data draws none
+                       "mark": {"type": "rule", "color": charts.MUTED, "strokeWidth": 2},
+                       "encoding": {"y": {"datum": 0.5, "type": "quantitative"}}})
+    datasets = {"curve": pd.DataFrame({"x": fig.x, "y": fig.y}),
+                "points": pd.DataFrame({"x": fig.data_x, "y": fig.data_y}), "marks": marks}
+    title = "Where P(pass) crosses ½" if fig.axis == "x" else f"The fitted line at x = {fig.at:g}"
+    y_domain = [-0.05, 1.05] if fig.axis == "x" else None  # a probability, points at 0 and 1
+    return charts.drawable(charts.spec(title, layers, datasets, fig.x_title, fig.y_title,
+                                       y_domain=y_domain))
+
+
+def curves_spec(fig, prediction):
+    """The runs' curves overlaid, the one the learner picked named so in the legend."""
+    rows = []
+    for name, (xs, ys) in fig.series.items():
+        label = f"{name} (your pick)" if name == prediction else name
+        keep = charts.drawn(len(xs))
+        rows += [(xs[i], ys[i], label) for i in keep
+                 if ys[i] is not None and math.isfinite(ys[i]) and (ys[i] > 0 or not fig.log_y)]
+    data = pd.DataFrame(rows, columns=["x", "value", "run"])
+    scale = {"type": "log"} if fig.log_y else {"zero": False}
+    line = {"data": {"name": "curves"}, "mark": {"type": "line", "strokeWidth": 3},
+            "encoding": {"x": {"field": "x", "type": "quantitative"},
+                         "y": {"field": "value", "type": "quantitative", "scale": scale},
+                         "color": {"field": "run", "type": "nominal", "title": None,
+                                   "sort": None}}}
+    return charts.spec(fig.y_title.capitalize(), [line], {"curves": data}, fig.x_title,
+                       fig.y_title)
+
+
+# -- the tally ----------------------------------------------------------------------
+
+def tally(lesson):
+    """The lesson's predictions beside the runs' answers, and how many were close: for the
+    learner to see, not a mark."""
+    rows, close = [], 0
+    for i, step in enumerate(lesson.steps):
+        result, prediction = result_of(lesson, i), prediction_of(lesson, i)
+        if result is None or prediction is None:
+            rows.append((i + 1, said(prediction, step.predict) if prediction is not None
+                         else "—", "not revealed", "—"))
+            continue
+        answer = step.read(result)
+        near = step.close(prediction, answer)
+        close += near
+        rows.append((i + 1, said(prediction, step.predict), said(answer, step.predict),
+                     "yes" if near else "no"))
+    revealed = sum(r[2] != "not revealed" for r in rows)
+    everywhere = session_tally()
+    st.subheader("Your predictions in this lesson")
+    st.markdown(f"Close on **{close} of {revealed}** revealed predictions in this lesson, "
+                f"**{everywhere[0]} of {everywhere[1]}** in this session. Not a mark: a "
+                f"prediction that missed is the one that teaches the most.")
+    st.dataframe(pd.DataFrame(rows, columns=["step", "your prediction", "the run's answer",
+                                             "close"]).set_index("step"), width="content")
+
+
+def session_tally():
+    """(close, revealed) over every step revealed in this session."""
+    close = revealed = 0
+    for lesson in LESSONS:
+        for i, step in enumerate(lesson.steps):
+            result, prediction = result_of(lesson, i), prediction_of(lesson, i)
+            if result is not None and prediction is not None:
+                revealed += 1
+                close += step.close(prediction, step.read(result))
+    return close, revealed
