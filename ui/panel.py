@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from lab.instruments.stepthrough import step_explained
-from lab.train import (Diverged, Run, Step, divergence_message, next_batch, train,
+from lab.train import (Diverged, EpochEnd, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
 from ui import lecture, server
-from ui.throttle import ALL, STATUS, Throttle
+from ui.throttle import ALL, LIVE, STATUS, Throttle
 
 LOCK_WAIT_SECONDS = 10
 STEP_ROWS_KEPT = 256  # rows of the newest batch kept for the worked tables, never a whole set
@@ -137,6 +137,8 @@ class Panel:
                     "the new ones" + (" once this one stops." if s.running else "."))
         self.notice = layout.notes.empty() if lecture_mode else st.empty()
         self._show_message()
+        if s.start_pending:  # a train=1 link's first run: the browser says when to train
+            self._start_when_drawn()  # here, so its code loads with the buttons', not last
 
     def _show_message(self):
         if self.state.message:
@@ -195,9 +197,10 @@ class Panel:
             s.train_requested = False
             epochs, done = self.config.num_epochs, s.run.epoch >= self.config.num_epochs
             s.target_epochs = s.run.epoch + epochs if done else epochs  # done: that many more
-        self._draw()
-        if s.start_pending:  # a train=1 link's first run: the browser says when to train
-            self._start_when_drawn()
+        # About to train: the details wait for the throttle (or the end); until then the
+        # browser keeps showing them from before. A full draw here cost as much as the
+        # training of a short run (C4 on digits: 0.03 s of 0.14 s, scripts/bench_page.py).
+        self._draw(LIVE if s.running and not s.start_pending else ALL)
         if s.running:
             self._train_live()
 
@@ -241,7 +244,8 @@ class Panel:
             try:
                 for event in train(s.run, s.target_epochs):
                     self._note(event)
-                    what = self._throttle.due()
+                    server.make_way()  # pauses while another session's page is drawn
+                    what = self._throttle.due(isinstance(event, EpochEnd))
                     if what:  # an st call raises Streamlit's stop on Stop or rerun
                         self._draw(what)
                         if not s.running:
@@ -336,15 +340,23 @@ def status_line(state, num_epochs, changed=False):
 
 
 DRAWN_WAIT_MS = 10_000  # a browser that never shows Stop gets its training anyway
-# Answers once the page's Stop is a real button (not the placeholder shown while its code
-# loads) and the browser is idle, or after DRAWN_WAIT_MS: the page's training may start.
+# Answers once the script run is over, the page's Stop is a real button and no element is
+# still the grey placeholder shown while its code loads, and the browser is idle; or after
+# DRAWN_WAIT_MS: the page's training may start. It is placed right after the buttons, so
+# its own code loads with theirs: placed last, it mounted 0.7-1.6 s after the page was
+# drawn (scripts/bench_first_paint.py, timestamps in the browser and the server).
 _page_drawn = st.components.v2.component("lab.page_drawn", js="""
 export default function ({ data, setTriggerValue }) {
   const stop = `.st-key-${data.page}-stop button`, since = performance.now();
+  const app = '[data-testid="stApp"][data-test-script-state="notRunning"]';
+  // drawn: the script run is over, Stop is a real button, and no element is still the
+  // grey placeholder shown while its code loads
+  const drawn = () => document.querySelector(app) && document.querySelector(stop)
+    && !document.querySelector('[data-testid="stSkeleton"]');
   let timer, done = false;
   const check = () => {
     if (done) return;
-    if (!document.querySelector(stop) && performance.now() - since < data.wait_ms) {
+    if (!drawn() && performance.now() - since < data.wait_ms) {
       timer = setTimeout(check, 100);
       return;
     }

@@ -8,6 +8,7 @@ import ctypes
 import ctypes.util
 import gc
 import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -24,15 +25,36 @@ MAX_TRAINING = max(1, int(os.environ.get("LAB_MAX_TRAINING", "2")))
 # show here: its socket takes the messages at once (hence ui.throttle's cheap redraws).
 BACKLOG_LIMIT = 60
 
+# Seconds a thread that wants the GIL waits before the thread holding it must let go
+# (Python's default 0.005). A training run lets go inside each torch call but takes the
+# GIL straight back, so the threads that serve pages (the event loop, a page's script)
+# waited the full interval for each of their hundreds of short turns per page: with two
+# runs training, 0.0005 took a new visitor's first heading from 3.6 s to 2.6 s (median,
+# scripts/bench_visitors.py, server on one core). Alone a run never waits for it.
+SWITCH_INTERVAL = float(os.environ.get("LAB_SWITCH_INTERVAL", "0.0005"))
+sys.setswitchinterval(SWITCH_INTERVAL)
+
 _slots = threading.BoundedSemaphore(MAX_TRAINING)
 _waiting = [0]  # sessions queued for a slot right now (a list: shared and mutable)
 _waiting_lock = threading.Lock()
+_training_threads = set()  # the script threads in a training slot, or queued for one
 
 
 @contextmanager
 def training_slot(status):
     """Hold one of the process-wide training slots; while queueing for one, say so in the
     placeholder `status`."""
+    me = threading.get_ident()
+    _training_threads.add(me)  # from here this script run trains (or waits): not a page
+    try:
+        with _slot(status):
+            yield
+    finally:
+        _training_threads.discard(me)
+
+
+@contextmanager
+def _slot(status):
     if not _slots.acquire(blocking=False):
         with _waiting_lock:
             _waiting[0] += 1
@@ -49,6 +71,46 @@ def training_slot(status):
         yield
     finally:
         _slots.release()
+
+
+# Pages first. Every session's script runs in this one process: a training run and a new
+# visitor's page share its GIL and its cores, and two training runs left the page a third
+# of a core (scripts/bench_visitors.py: the first heading 4-6 s, 2 s idle). While any
+# session's page is being drawn (a script run that is neither training nor queued), each
+# training run takes at most TRAINING_SHARE of a core, sleeping after each batch in
+# proportion to the CPU time the batch took; alone, it only looks at the clock.
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # Streamlit 1.67's thread of a script run
+# of a core, for each training run while a page is being drawn; 1 never pauses
+TRAINING_SHARE = min(1.0, float(os.environ.get("LAB_TRAINING_SHARE", "0.1")))
+LOOK_EVERY = 0.02      # seconds between looks at the script threads
+LONGEST_PAUSE = 0.1    # seconds: one pause, however long the batch (Stop stays quick)
+_look = [-1.0, False]  # when to look at the script threads next; whether a page was drawn
+_spent = threading.local()  # per training thread: its CPU seconds when it last paused
+
+
+def pages_drawing(threads=threading.enumerate):
+    """Whether some session's script is running that is not training nor queued for it."""
+    return any(t.name == SCRIPT_THREAD and t.ident not in _training_threads
+               for t in threads())
+
+
+def make_way(clock=time.monotonic, cpu=time.thread_time, sleep=time.sleep,
+             drawing=pages_drawing):
+    """Called by a training run after each batch: while a page is being drawn, pause long
+    enough that this run takes at most TRAINING_SHARE of a core; otherwise return at once."""
+    if TRAINING_SHARE >= 1:
+        return
+    now = clock()
+    if now >= _look[0]:
+        _look[0], _look[1] = now + LOOK_EVERY, drawing()
+    if not _look[1]:
+        _spent.cpu = None
+        return
+    before = getattr(_spent, "cpu", None)
+    if before is not None:
+        batch = cpu() - before
+        sleep(min(LONGEST_PAUSE, batch * (1 - TRAINING_SHARE) / TRAINING_SHARE))
+    _spent.cpu = cpu()
 
 
 def _client():
@@ -86,6 +148,27 @@ RECLAIM_SECONDS = 30
 _reclaimer = []  # the one thread, once started
 
 
+FREEZE = os.environ.get("LAB_GC_FREEZE", "1") != "0"
+
+
+def collect():
+    """A full garbage collection, of the frozen survivors of the last one too; the
+    survivors of this one frozen in turn (see reclaim_memory_every)."""
+    if FREEZE:
+        gc.unfreeze()
+    gc.collect()
+    if FREEZE:
+        gc.freeze()
+
+
+def wait_for_no_page(longest, drawing=pages_drawing, sleep=time.sleep, step=0.1):
+    """Return once no page is being drawn, or after about `longest` seconds."""
+    waited = 0.0
+    while waited < longest and drawing():
+        sleep(step)
+        waited += step
+
+
 def reclaim_memory_every(seconds=RECLAIM_SECONDS):
     """Once per process: a thread that hands closed sessions' memory back, every `seconds`.
 
@@ -94,18 +177,29 @@ def reclaim_memory_every(seconds=RECLAIM_SECONDS):
     long time; and glibc keeps freed pages unless trimmed. Measured with
     scripts/measure_memory.py --uploads 4 --rounds 2: 688 MB above the start after the
     tabs closed without it, 37 MB with a collection and a trim every 10 s. A pass holds
-    the GIL for 0.15-0.4 s, hence every 30 s, not more often.
+    the GIL for 0.15-0.4 s, hence every 30 s, not more often, and it waits (up to
+    `seconds`) for a moment when no page is being drawn.
+
+    Between passes the objects that survived the last one are frozen (gc.freeze): the
+    full collection Streamlit runs after every script run (runner.postScriptGC) then
+    looks only at what is newer, not at torch's and Streamlit's ~300 000 objects. That
+    collection held the GIL 0.3-0.6 s after each visitor's page, stopping every other
+    session's page and training meanwhile. Each pass unfreezes them first, so what a
+    closed session leaves is still collected within `seconds`.
     """
     with _waiting_lock:
         if _reclaimer:
             return
         libc = ctypes.util.find_library("c")
         trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+        if FREEZE:
+            gc.freeze()  # what this process has imported
 
         def reclaim():
             while True:
                 time.sleep(seconds)
-                gc.collect()
+                wait_for_no_page(seconds)
+                collect()
                 if trim is not None:  # glibc only
                     trim(0)
 
