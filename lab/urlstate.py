@@ -86,24 +86,30 @@ def lesson_from_params(params, steps_per_lesson, current=(0, 0)):
 
     The link counts from 1 (`lesson=2&step=3`: step 3 of lesson 2). `steps_per_lesson`
     holds each lesson's number of steps; `current` is kept for what the link does not
-    name or names badly. A step without a lesson is a step of the current lesson. Each
-    bad value is (name, value) in `problems`, and dropped.
+    name or names badly. A step without a lesson is a step of the current lesson; a step
+    of a lesson that is not valid is dropped with it. Each bad value is (name, value) in
+    `problems`, and dropped; a step out of its lesson's range is named with that range
+    ("step (lesson 2 has 2 steps)"), so the page can say what would have been valid.
     """
     lesson, step = current
     problems = []
-    raw = params.get("lesson")
+    raw, raw_step = params.get("lesson"), params.get("step")
     if raw is not None:
         try:
             lesson = _bounded(int(raw), 1, len(steps_per_lesson)) - 1
             step = 0
         except ValueError:
             problems.append(("lesson", raw))
-    raw = params.get("step")
-    if raw is not None:
+            if raw_step is not None:  # a step of no valid lesson: not one of the current's
+                problems.append(("step", raw_step))
+                raw_step = None
+    if raw_step is not None:
+        count = steps_per_lesson[lesson]
         try:
-            step = _bounded(int(raw), 1, steps_per_lesson[lesson]) - 1
+            step = _bounded(int(raw_step), 1, count) - 1
         except ValueError:
-            problems.append(("step", raw))
+            problems.append((f"step (lesson {lesson + 1} has {count} "
+                             f"step{'s' if count != 1 else ''})", raw_step))
     raw = params.get("lecture")
     if raw is not None and raw.lower() not in LINK_FLAGS:
         problems.append(("lecture", raw))

@@ -9,6 +9,7 @@ import torch
 
 from lab.config import RunConfig
 from lab.data import load
+from lab.lessons import LESSONS
 from lab.models.linear import LinearManual
 from lab.instruments.linear_trace import LinearTrace, road, sample_grads
 from lab.numbers import human
@@ -189,7 +190,8 @@ def check_drawn_whole(at):
     send Vega-Lite strict JSON (no Infinity, no NaN), finite data and short tick labels."""
     assert not at.exception, [e.message for e in at.exception]
     assert [h.value for h in at.subheader] == SECTIONS
-    assert [e.label for e in at.expander] == ["The code that is running"]
+    assert [e.label for e in at.expander] == [  # the lesson panel (closed), the code
+        f"🎯 Predict, then run: lesson 2 · {LESSONS[1].title}", "The code that is running"]
     charts = {}
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec, parse_constant=refuse)

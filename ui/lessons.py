@@ -1,10 +1,13 @@
 """The lessons page's parts: where the learner is, the prediction widgets, the buttons and
 their keys, and a reveal drawn from a lab.lessons Result.
 
-The session keeps where the learner is (`AT`), each prediction (`PREDICTIONS`) and each
-step's Result once revealed (`RESULTS`): a result is computed once, so changing the
-prediction afterwards changes the comparison and never the result. The place is also kept
-in the URL as lesson=2&step=3 (counted from 1), so a lecturer's link opens that step.
+The session keeps where the learner is (`AT`), each prediction (`PREDICTIONS`), each
+step's Result once revealed (`RESULTS`) and the prediction it was revealed against
+(`COMMITTED`): a result is computed once, so changing the prediction afterwards changes
+the comparison and never the result; the tally counts the committed prediction. The Lessons page also
+keeps the place in its URL as lesson=2&step=3 (counted from 1), so a lecturer's link opens
+that step. show_step draws one step for the Lessons page and for a training page's lesson
+panel (ui.lesson_panel) alike: both read and write the same session state.
 """
 import math
 
@@ -18,10 +21,12 @@ from ui import charts, lecture
 from ui.text import plain, quoted
 
 AT, RESULTS, PREDICTIONS = "lessons.at", "lessons.results", "lessons.predictions"
+COMMITTED = "lessons.committed"  # (lesson key, step) → the prediction Reveal was pressed on
 URL, PROBLEMS, PICK = "lessons.url", "lessons.url_problems", "lessons.pick"
 # Back, Reveal, Next: single letters as in ui.lecture.KEYS (R and C are Streamlit's own);
 # N and B as in a slide deck's next and back, V for reveal.
 KEYS = {"back": "B", "reveal": "V", "next": "N"}
+ALL = tuple(range(len(LESSONS)))  # the Lessons page's scope: Back and Next go through all
 PICK_COLOR = charts.SERIES[1]  # the learner's prediction, beside the run's answer
 METRIC_CHARS = 10  # longer answers are written out: a metric's large type cuts them
 
@@ -65,7 +70,7 @@ def picker(where):
 
 
 def _picked():
-    st.session_state[AT] = (st.session_state[PICK], 0)
+    _go((st.session_state[PICK], 0))
 
 
 def result_of(lesson, i):
@@ -77,67 +82,108 @@ def prediction_of(lesson, i):
     return st.session_state.get(PREDICTIONS, {}).get((lesson.key, i))
 
 
-def buttons(where, keys=True):
-    """Back, Reveal, Next, each on its key."""
-    lesson_i, step_i = position()
-    lesson = LESSONS[lesson_i]
-    last = lesson_i == len(LESSONS) - 1 and step_i == len(lesson.steps) - 1
-    revealed = result_of(lesson, step_i) is not None
-    specs = [("Back", "arrow_back", _back, lesson_i == 0 and step_i == 0,
+def committed_of(lesson, i):
+    """The prediction the step was revealed against (None: not revealed)."""
+    return st.session_state.get(COMMITTED, {}).get((lesson.key, i))
+
+
+def buttons(where, at, scope=ALL, name="lessons", keys=True):
+    """Back, Reveal, Next for the step `at` (keyed name.back, …), Back and Next within the
+    lessons of `scope`; each on its key if `keys`."""
+    lesson = LESSONS[at[0]]
+    steps = [(i, j) for i in scope for j in range(len(LESSONS[i].steps))]
+    here = steps.index(at)
+    before = steps[here - 1] if here else None
+    after = steps[here + 1] if here + 1 < len(steps) else None
+    revealed = result_of(lesson, at[1]) is not None
+    specs = [("Back", "arrow_back", _go, (before,), before is None,
               "The step before: your prediction and its reveal are kept."),
-             ("Reveal", "visibility", _reveal, revealed or not _predicted(lesson, step_i),
+             ("Reveal", "visibility", _reveal, (at,),
+              revealed or not _predicted(lesson, at[1], name),
               "Run the real thing and compare it with your prediction."),
-             ("Next", "arrow_forward", _next, last, "The next step (or lesson).")]
-    for label, icon, on_click, disabled, tip in specs:
-        name = label.lower()
-        where.button(label, icon=f":material/{icon}:", key=f"lessons.{name}", on_click=on_click,
-                     disabled=disabled, help=tip, shortcut=KEYS[name] if keys else None,
-                     type="primary" if name == "reveal" else "secondary")
+             ("Next", "arrow_forward", _go, (after,), after is None,
+              "The next step (or lesson).")]
+    for label, icon, on_click, args, disabled, tip in specs:
+        button = label.lower()
+        where.button(label, icon=f":material/{icon}:", key=f"{name}.{button}",
+                     on_click=on_click, args=args, disabled=disabled, help=tip,
+                     shortcut=KEYS[button] if keys else None,
+                     type="primary" if button == "reveal" else "secondary")
 
 
-def _predicted(lesson, i):
+def _predicted(lesson, i, name):
     """Whether the learner has a prediction to commit: a slider always has one; a choice
     once picked (its widget's state is current even before the widget is drawn)."""
     return (not isinstance(lesson.steps[i].predict, Choice)
-            or st.session_state.get(_widget_key(lesson, i)) is not None
+            or st.session_state.get(_widget_key(lesson, i, name)) is not None
             or prediction_of(lesson, i) is not None)
 
 
-def _widget_key(lesson, i):
-    return f"lessons.predict.{lesson.key}.{i}"
+def _widget_key(lesson, i, name):
+    """The prediction widget's key: one per place it is drawn (the Lessons page, a panel),
+    each restored from PREDICTIONS when drawn again, so neither holds a stale value."""
+    return f"{name}.predict.{lesson.key}.{i}"
 
 
-def _back():
-    lesson_i, step_i = position()
-    if step_i:
-        st.session_state[AT] = (lesson_i, step_i - 1)
-    elif lesson_i:
-        st.session_state[AT] = (lesson_i - 1, len(LESSONS[lesson_i - 1].steps) - 1)
+def _go(at):
+    st.session_state[AT] = at
+    st.session_state[PROBLEMS] = []  # a link's bad values are told once, not at every step
 
 
-def _next():
-    lesson_i, step_i = position()
-    if step_i + 1 < len(LESSONS[lesson_i].steps):
-        st.session_state[AT] = (lesson_i, step_i + 1)
-    elif lesson_i + 1 < len(LESSONS):
-        st.session_state[AT] = (lesson_i + 1, 0)
-
-
-def _reveal():
-    """Run the step's real thing, once: its Result is kept for the session."""
-    lesson_i, step_i = position()
-    lesson = LESSONS[lesson_i]
+def _reveal(at):
+    """Run the step's real thing, once: its Result is kept for the session; the step
+    revealed is where the learner is (a panel's reveal moves the Lessons page there too)."""
+    lesson = LESSONS[at[0]]
     results = st.session_state.setdefault(RESULTS, {})
-    if (lesson.key, step_i) not in results:
-        results[(lesson.key, step_i)] = lesson.steps[step_i].run()
+    if (lesson.key, at[1]) not in results:
+        st.session_state.setdefault(COMMITTED, {})[(lesson.key, at[1])] = \
+            prediction_of(lesson, at[1])
+        results[(lesson.key, at[1])] = lesson.steps[at[1]].run()
+    st.session_state[AT] = at
+
+
+# -- one step, for the Lessons page and a training page's panel -------------------------
+
+def show_step(at, scope=ALL, name="lessons", keys=True, buttons_here=True, intro=False,
+              sized=lambda spec: spec, widths=(5, 6)):
+    """The step `at`: the question, the prediction, Back · Reveal · Next (unless the page
+    draws them elsewhere: buttons_here), then the comparison and why beside the reveal;
+    the tally at the lesson's end. `name` keys the widgets, `sized` sizes a chart, and
+    `widths` are the two columns' (the comparison's three metrics need ~100 px each)."""
+    lesson_i, step_i = at
+    lesson = LESSONS[lesson_i]
+    step = lesson.steps[step_i]
+    left, right = st.columns(widths, gap="large")
+    with left:
+        if intro:
+            st.caption(lesson.intro)
+        st.markdown(f"**{step.question}**")
+        prediction = predict(lesson, step_i, name)
+        if buttons_here:
+            buttons(st.container(horizontal=True), at, scope, name, keys)
+        result = result_of(lesson, step_i)
+        if result is not None and prediction is not None:
+            comparison(step, prediction, step.read(result))
+            first = committed_of(lesson, step_i)
+            if first is not None and first != prediction:
+                st.caption(f"Before the reveal you said {plain(said(first, step.predict))}; "
+                           "the tally counts that one.")
+            st.info(step.why, icon=":material/lightbulb:")
+        elif result is None:
+            st.caption("Commit to a prediction, then press **Reveal**.")
+    with right:
+        if result is not None and prediction is not None:
+            reveal(step, prediction, result, sized)
+    if result is not None and step_i == len(lesson.steps) - 1:
+        tally(lesson)
 
 
 # -- the prediction --------------------------------------------------------------
 
-def predict(lesson, i):
+def predict(lesson, i, name="lessons"):
     """The widget the learner commits with; returns the prediction (None: none yet)."""
     step = lesson.steps[i]
-    spec, key = step.predict, _widget_key(lesson, i)
+    spec, key = step.predict, _widget_key(lesson, i, name)
     stored = prediction_of(lesson, i)
     if key not in st.session_state:  # a widget not drawn last run lost its state: restore it
         st.session_state[key] = stored if stored is not None or isinstance(spec, Choice) \
@@ -271,11 +317,11 @@ def curves_spec(fig, prediction):
 # -- the tally ----------------------------------------------------------------------
 
 def tally(lesson):
-    """The lesson's predictions beside the runs' answers, and how many were close: for the
-    learner to see, not a mark."""
+    """The lesson's predictions (as committed at Reveal) beside the runs' answers, and how
+    many were close: for the learner to see, not a mark."""
     rows, close = [], 0
     for i, step in enumerate(lesson.steps):
-        result, prediction = result_of(lesson, i), prediction_of(lesson, i)
+        result, prediction = result_of(lesson, i), committed_of(lesson, i)
         if result is None or prediction is None:
             rows.append((i + 1, said(prediction, step.predict) if prediction is not None
                          else "—", "not revealed", "—"))
@@ -291,16 +337,17 @@ def tally(lesson):
     st.markdown(f"Close on **{close} of {revealed}** revealed predictions in this lesson, "
                 f"**{everywhere[0]} of {everywhere[1]}** in this session. Not a mark: a "
                 f"prediction that missed is the one that teaches the most.")
-    st.dataframe(pd.DataFrame(rows, columns=["step", "your prediction", "the run's answer",
+    st.dataframe(pd.DataFrame(rows, columns=["step", "your prediction at Reveal",
+                                             "the run's answer",
                                              "close"]).set_index("step"), width="content")
 
 
 def session_tally():
-    """(close, revealed) over every step revealed in this session."""
+    """(close, revealed) over every step revealed in this session, as committed."""
     close = revealed = 0
     for lesson in LESSONS:
         for i, step in enumerate(lesson.steps):
-            result, prediction = result_of(lesson, i), prediction_of(lesson, i)
+            result, prediction = result_of(lesson, i), committed_of(lesson, i)
             if result is not None and prediction is not None:
                 revealed += 1
                 close += step.close(prediction, step.read(result))

@@ -21,12 +21,12 @@ with view.head:
 ui.adopt_link(view.notes)
 ui.picker(view.settings)
 lesson_i, step_i = ui.position()
-lesson, step = LESSONS[lesson_i], LESSONS[lesson_i].steps[step_i]
+lesson = LESSONS[lesson_i]
 ui.write_link()
 
 where = view.views if view.on else st.container()
 if view.on:
-    ui.buttons(view.buttons)
+    ui.buttons(view.buttons, (lesson_i, step_i))
     view.status.markdown(f"**Lesson {lesson_i + 1}** · {lesson.experiment} · {lesson.title}"
                          f" · step {step_i + 1} of {len(lesson.steps)}")
 with where:
@@ -34,26 +34,8 @@ with where:
         st.header(f"{lesson_i + 1} · {lesson.title}")
         st.caption(f"{lesson.experiment} · step {step_i + 1} of {len(lesson.steps)}")
         st.markdown(lesson.intro)
-    left, right = st.columns([5, 6], gap="large")
-    with left:
-        if view.on:
-            st.caption(lesson.intro)
-        st.markdown(f"**{step.question}**")
-        prediction = ui.predict(lesson, step_i)
-        if not view.on:
-            ui.buttons(st.container(horizontal=True), keys=True)
-        result = ui.result_of(lesson, step_i)
-        if result is not None and prediction is not None:
-            ui.comparison(step, prediction, step.read(result))
-            st.info(step.why, icon=":material/lightbulb:")
-        elif result is None:
-            st.caption("Commit to a prediction, then press **Reveal**.")
-    with right:
-        if result is not None and prediction is not None:
-            ui.reveal(step, prediction, result,
-                      sized=lambda spec: view.sized(spec, title=spec["title"]))
-    if result is not None and step_i == len(lesson.steps) - 1:
-        ui.tally(lesson)
+    ui.show_step((lesson_i, step_i), buttons_here=not view.on, intro=view.on,
+                 sized=lambda spec: view.sized(spec, title=spec["title"]))
 
 if not view.on:
     st.page_link(lesson.page, label="Explore it yourself on its page",

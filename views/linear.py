@@ -9,7 +9,7 @@ from lab.models.linear import LinearManual, LinearNN, predict
 from lab.instruments.linear_trace import LinearTrace, road, sample_grads
 from lab.numbers import human
 from lab.train import Run, train
-from ui import charts, lecture, linear_figures, page_end
+from ui import charts, lecture, lesson_panel, linear_figures, page_end
 from ui.charts import chart, show_gap
 from ui.controls import FULL_BATCH, LEARNING_RATES, run_settings
 from ui.datasets import cached_dataset
@@ -34,6 +34,7 @@ with view.head:
     st.latex(r"\hat y=w\,x+b\qquad L=\sum_{n}(\hat y_n-y_n)^2\ \ (\text{sum; mean: }\tfrac1N\sum)"
              r"\qquad \frac{\partial \ell_n}{\partial w}=2x_n(\hat y_n-y_n),\ "
              r"\frac{\partial \ell_n}{\partial b}=2(\hat y_n-y_n)")
+    lesson_panel.show("linear")
 
 with view.settings:
     config = run_settings("linear", "linear", ["hours-points"], DEFAULTS, omit=("standardize",),

@@ -9,7 +9,7 @@ from lab.models.functions import (BinaryCrossEntropy, Sigmoid, bce, bce_per_exam
                                   sigmoid_naive)
 from lab.models.logistic import LogisticManual, LogisticNN
 from lab.numbers import human
-from ui import charts, lecture, logistic_figures, owndata, page_end
+from ui import charts, lecture, lesson_panel, logistic_figures, owndata, page_end
 from ui.charts import chart, show_gap
 from ui.controls import FULL_BATCH, available, run_settings
 from ui.panel import Panel
@@ -35,6 +35,7 @@ with view.head:
         "*backward* (autograd fills the gradients), *update* (w ← w − lr·∂L/∂w).")
     st.latex(r"\hat y=\sigma(w\cdot x+b)=\frac{1}{1+e^{-(w\cdot x+b)}}\qquad "
              r"L=-\frac{1}{N}\sum_{n=1}^{N}\big[y_n\log\hat y_n+(1-y_n)\log(1-\hat y_n)\big]")
+    lesson_panel.show("logistic")  # in lecture mode the head, so the panel, is below the views
 
 with view.settings:
     config = run_settings("logistic", "logistic", DATASETS, DEFAULTS, notes=view.notes,

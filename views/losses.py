@@ -10,12 +10,14 @@ from lab.models import functions
 from lab.models import sigmoids
 from lab.numbers import human, parse_number
 from lab.source import source_of
+from ui import lesson_panel
 from ui.loss_figures import bce_curves_figure, mse_vs_bce_figure, sigmoids_figure
 from ui.text import quoted
 
 # Text cells, parsed by the page: a number column rewrote what was typed (1e-50, 0.5, abc)
-SLIDES_ROWS = pd.DataFrame({"y": ["1", "1", "0", "0"], "ŷ": ["0.2", "0.8", "0.3", "0.7"]},
-                           index=pd.RangeIndex(1, 5, name="row"))
+SLIDES_ROWS = pd.DataFrame({"y": [f"{v:g}" for v in explain.SLIDES_Y],
+                            "ŷ": [f"{v:g}" for v in explain.SLIDES_Y_HAT]},
+                           index=pd.RangeIndex(1, len(explain.SLIDES_Y) + 1, name="row"))
 RULES = {"y": (lambda v: v in (0, 1), "not a label; y must be 0 or 1"),
          "ŷ": (lambda v: 0 <= v <= 1, "not a probability; ŷ must be between 0 and 1")}
 
@@ -51,6 +53,7 @@ st.write("A classifier squeezes z = w·x + b into a probability ŷ = σ(z) and i
          "A mini-batch's loss is the mean over its N examples.")
 st.latex(r"\text{BCE} = -\big(y \log \hat y + (1 - y)\log(1 - \hat y)\big) \qquad "
          r"\text{loss} = \frac{1}{N}\sum_{n=1}^{N} \text{BCE}_n")
+lesson_panel.show("losses")
 
 # -- 1. the slides' table, editable -------------------------------------------
 st.header("The BCE table from the slides")

@@ -10,7 +10,7 @@ from lab.instruments.explain import cross_entropy_table
 from lab.models.functions import (cross_entropy, cross_entropy_per_example, log_softmax, row_max,
                                   softmax, softmax_naive)
 from lab.models.softmax import SoftmaxManual, SoftmaxNN
-from ui import charts, lecture, owndata, page_end
+from ui import charts, lecture, lesson_panel, owndata, page_end
 from ui import softmax_figures as sf
 from ui.charts import chart, show_gap
 from ui.controls import available, run_settings, show_source
@@ -46,6 +46,7 @@ with view.head:
              r"\ell_n=-\log p_{y_n}\qquad L=\frac{1}{N}\sum_{n=1}^{N}\ell_n")
     st.markdown("The course picks each row's true-class probability with `gather`: "
                 "`-log_probs.gather(1, y.view(-1, 1))` takes column `y[i]` of row `i`.")
+    lesson_panel.show("softmax")
 
 
 def use_digits():

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lab.instruments import tensors
 from lab.source import source_of
+from ui import lesson_panel
 from ui.text import plain
 
 
@@ -40,6 +41,7 @@ def typed_tensor(label, default, key):
 st.title("Tensor basics")
 st.write("Three small experiments from the course's first exercise. Every result below is "
          "computed by PyTorch as you change the inputs, and errors are PyTorch's own words.")
+lesson_panel.show("tensors")
 
 # -- 1. broadcasting --------------------------------------------------------------
 st.header("1 · Subtraction three ways, and broadcasting")

@@ -5,6 +5,9 @@ import torch
 from lab.models.functions import (LOG_FLOOR, bce_per_example, cross_entropy_per_example, mse,
                            sigmoid, softmax)
 
+# C7: the slides' mini-batch table, four examples: the labels y and the model's ŷ
+SLIDES_Y, SLIDES_Y_HAT = (1.0, 1.0, 0.0, 0.0), (0.2, 0.8, 0.3, 0.7)
+
 
 def bce_terms(y_hat, y):
     """Columns of the worked BCE: y, ŷ, y·log ŷ, (1 − y)·log(1 − ŷ), loss; and the mean.
