@@ -300,7 +300,7 @@ def test_a_browser_far_behind_gets_only_the_status_line(monkeypatch, backlog,
     if full_redraws_while_training:
         assert full_draws >= 20
     else:
-        assert full_draws == 2 and statuses >= 20  # before and after; the status each event
+        assert full_draws == 1 and statuses >= 20  # after it; the status each event
     assert len(chart_data(at, "Loss (mean BCE per example)")["curves"]) == 20  # drawn at the end
 
 
@@ -326,8 +326,8 @@ def test_the_details_are_redrawn_less_often_while_training(monkeypatch, detail_s
     assert panel(at).run.epoch == 20 and not at.exception
     draws, details = (calls[k] - before[k] for k in ("sigmoid_1d", "loss_surface"))
     assert draws >= 20
-    if details_while_training:  # but the draw before training (the live view only: the
-        assert details == draws - 2  # details wait) and the first epoch's end (at once)
+    if details_while_training:  # but the first epoch's end, drawn at once, live view only
+        assert details == draws - 1
     else:
         assert details == 2  # at the first redraw by the clock, and after training
     # the parameters table at rest shows the last update, not the one of the last live redraw
