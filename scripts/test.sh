@@ -8,11 +8,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 die() { printf '\n!!!!!!!!!!\n!!! ERROR: %s\n!!!!!!!!!!\n\n' "$*" >&2; exit 1; }
 
 # 1. System packages (apt), only what is missing. `need` is required; `want` (fonts, so that
-#    screenshots show real glyphs and emoji rather than boxes) only warns if it cannot be installed.
+#    screenshots show real glyphs, emoji and the Chinese pages' CJK text rather than boxes) only
+#    warns if it cannot be installed.
 need=() want=()
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -x .venv/bin/python ]] || python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
-for p in fonts-liberation fonts-noto-core fonts-noto-color-emoji; do
+for p in fonts-liberation fonts-noto-core fonts-noto-color-emoji fonts-noto-cjk; do
   dpkg -s "$p" &>/dev/null || want+=("$p")
 done
 pkgs=("${need[@]}" "${want[@]}")

@@ -6,7 +6,7 @@ from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
 from lab.data import DATASETS
 from lab.source import source_of
 from lab.urlstate import from_params, to_params
-from ui import lecture
+from ui import language, lecture
 from ui.text import quoted
 
 LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
@@ -62,6 +62,7 @@ def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=Fals
     params = to_params(config, defaults)
     if lecture.on():
         params[lecture.PARAM] = "1"
+    params.update(language.link_params())
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[k("url")] = params

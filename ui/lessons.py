@@ -17,7 +17,7 @@ import streamlit as st
 from lab.lessons import LESSONS, Choice, Curves, Fit, Printed, Table
 from lab.numbers import human
 from lab.urlstate import lesson_from_params
-from ui import charts, lecture
+from ui import charts, language, lecture
 from ui.text import plain, quoted
 
 AT, RESULTS, PREDICTIONS = "lessons.at", "lessons.results", "lessons.predictions"
@@ -56,6 +56,7 @@ def write_link():
     params = {"lesson": str(lesson + 1), "step": str(step + 1)}
     if lecture.on():
         params[lecture.PARAM] = "1"
+    params.update(language.link_params())  # lang=zh stays in the link
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state[URL] = params

@@ -22,10 +22,16 @@ def registered_pages():
     for node in ast.walk(ast.parse((REPO_ROOT / "app.py").read_text())):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
             file = ast.literal_eval(node.args[0])
-            kw = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            kw = {k.arg: ast.literal_eval(_untranslated(k.value)) for k in node.keywords}
             path = "" if kw.get("default") else kw.get("url_path", Path(file).stem)
             pages.append((node.lineno, file, path, kw.get("title", Path(file).stem)))
     return [p[1:] for p in sorted(pages)]
+
+
+def _untranslated(node):
+    """A title's English: the msgid of _("Home") (lab.i18n)."""
+    is_gettext = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"
+    return node.args[0] if is_gettext else node
 
 
 PAGES = registered_pages()

@@ -1,0 +1,94 @@
+"""The lab in Chinese in a real browser: the link's lang=zh, the browser's language, the switch,
+the navigation's titles, and no text cut at a laptop's and a projector's size.
+
+Screenshots go to artifacts/screenshots/zh-*.png: look at them (CJK glyphs, not boxes).
+The CJK glyphs come from Debian's fonts-noto-cjk (scripts/test.sh installs it).
+"""
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.browser.helpers import error_elements, screenshot, wait_idle
+from tests.browser.test_lecture import clipped
+from tests.zh_walk import untranslated
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"1440x900": (1440, 900), "1280x720": (1280, 720)}
+NAV = '[data-testid="stSidebarNav"] a'
+TITLES_ZH = ["首页", "引导练习", "逻辑斯蒂回归", "线性回归", "softmax回归",
+             "损失函数与 Sigmoid 函数", "张量基础"]
+
+
+def open_tab(page, app_url, path, size=(1440, 900), locale="en-US"):
+    context = page.context.browser.new_context(viewport=dict(zip(("width", "height"), size)),
+                                               locale=locale)
+    tab = context.new_page()
+    tab.goto(app_url.rstrip("/") + path)
+    tab.locator(NAV).first.wait_for()
+    wait_idle(tab)
+    return tab
+
+
+def cut_text(tab, selector='[data-testid="stMain"]'):
+    """The texts cut in `selector` (test_lecture's measure), less the page links' emoji icons,
+    whose glyph overhangs its 14 px box by a pixel or two in English as in Chinese."""
+    return [c for c in clipped(tab, selector) if re.search(r"\w", c.rsplit(" (", 1)[0])]
+
+
+def nav_titles(tab):
+    """The navigation's page titles, without their icons."""
+    return [t.strip().splitlines()[-1].strip() for t in tab.locator(NAV).all_inner_texts()]
+
+
+def test_a_chinese_font_is_installed():
+    assert shutil.which("fc-list"), "fontconfig is missing"
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    assert fonts.stdout.strip(), "no CJK font: apt-get install fonts-noto-cjk (scripts/test.sh)"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_home_in_chinese(page, app_url, viewport):
+    tab = open_tab(page, app_url, "/?lang=zh", VIEWPORTS[viewport])
+    assert error_elements(tab) == []
+    assert tab.locator("h1").first.inner_text().strip() == "逻辑斯蒂回归实验室"
+    assert nav_titles(tab) == TITLES_ZH
+    assert untranslated(nav_titles(tab)) == []
+    assert tab.title() == "逻辑斯蒂回归实验室"
+    assert cut_text(tab) == [], "text cut in the main area"
+    assert cut_text(tab, '[data-testid="stSidebar"]') == [], "text cut in the sidebar"
+    screens(tab, f"zh-home-{viewport}")
+
+
+def screens(tab, name):
+    """A screenshot of each screenful of the page (the main area scrolls, not the page)."""
+    main = tab.locator('[data-testid="stMain"]')
+    height, total = main.evaluate("m => [m.clientHeight, m.scrollHeight]")
+    for i in range(-(-total // height)):
+        main.evaluate(f"m => m.scrollTo(0, {i * height})")
+        tab.wait_for_timeout(200)
+        screenshot(tab, f"{name}-{i + 1}", full_page=False)
+    main.evaluate("m => m.scrollTo(0, 0)")
+
+
+def test_the_browser_language_picks_the_first_visit(page, app_url):
+    tab = open_tab(page, app_url, "/", locale="zh-CN")
+    assert tab.locator("h1").first.inner_text().strip() == "逻辑斯蒂回归实验室"
+    english = open_tab(page, app_url, "/", locale="en-GB")
+    assert english.locator("h1").first.inner_text().strip() == "Logistic Regression Lab"
+
+
+def test_the_switch_and_the_pages_keep_the_language(page, app_url):
+    tab = open_tab(page, app_url, "/?lang=zh")
+    tab.locator(NAV).filter(has_text="损失函数与 Sigmoid 函数").click()
+    tab.wait_for_url("**/losses**")
+    wait_idle(tab)
+    assert "lang=zh" in tab.url and nav_titles(tab) == TITLES_ZH
+    tab.locator(".st-key-lab-lang").get_by_text("English").click()
+    wait_idle(tab)
+    assert nav_titles(tab)[0] == "Home" and "lang=" not in tab.url
+    tab.locator(".st-key-lab-lang").get_by_text("简体中文").click()
+    wait_idle(tab)
+    assert nav_titles(tab)[0] == "首页" and "lang=zh" in tab.url
