@@ -13,4 +13,4 @@ def pytest_terminal_summary(terminalreporter):
         report = module.REPORT
         terminalreporter.write_line(
             f"stateful: {len(report['sequences'])} distinct action sequences, "
-            f"{report['steps']} actions")
+            f"{report['steps']} actions, {len(report['reveals'])} lesson steps revealed")

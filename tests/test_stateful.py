@@ -11,6 +11,7 @@ press Train, Step, Reset and Stop, switch page, open a preset, upload an awkward
   run's, and when not training N ≤ M (never "Epoch 1000 of 500");
 - every number in a metric or a dataframe is finite and no cell is empty (None), unless a
   visible message explains it (the finite-difference nan);
+- a revealed lesson step keeps its result and the prediction it was revealed against;
 - the runs kept in st.session_state["lab.runs"] are intact: the same objects, and a run no
   page is showing any more keeps its epochs, history and parameters (unless deleted);
 - no text from a link, a CSV or a text box is rendered as Markdown (a link, LaTeX, bold, a
@@ -108,7 +109,7 @@ SOAK = os.environ.get("LAB_SOAK") == "1"
 SURVEY = os.environ.get("LAB_STATEFUL_SURVEY") == "1"
 EXAMPLES = os.environ.get("LAB_STATEFUL_EXAMPLES")  # overrides the budget's, for a survey
 SKIP = os.environ.get("LAB_STATEFUL_SKIP")  # survey: a regex of failures to record, not stop at
-REPORT = {"sequences": set(), "steps": 0, "failures": {}}  # read by conftest's summary
+REPORT = {"sequences": set(), "steps": 0, "failures": {}, "reveals": set()}  # for conftest
 
 
 # -- what the page shows ---------------------------------------------------------------
@@ -251,6 +252,7 @@ class LabSession(RuleBasedStateMachine):
         self.page = "home"
         self.log = ["at = AppTest.from_file(APP, default_timeout=120)", "at.run()"]
         self.runs_seen = {}   # record id → (run, epoch, updates, epochs kept, latest, params)
+        self.reveals_seen = {}  # (lesson key, step) → (its Result, the prediction committed)
         self.deleted = set()
         self.aborted = False  # survey mode: the current rule's session failed and was replaced
         UNCAUGHT.seen.clear()
@@ -281,7 +283,7 @@ class LabSession(RuleBasedStateMachine):
 
     def check(self):
         for check in (self._check_exceptions, self._check_status, self._check_numbers,
-                      self._check_runs, self._check_markup):
+                      self._check_runs, self._check_lessons, self._check_markup):
             try:
                 check()
             except Failure as failure:
@@ -388,6 +390,22 @@ class LabSession(RuleBasedStateMachine):
             self.runs_seen[record.id] = (run, run.epoch, run.updates, list(run.history.epochs),
                                          run.history.latest,
                                          {k: v.clone() for k, v in run.params(impl).items()})
+
+    def _check_lessons(self):
+        """A revealed step keeps its Result (the same object) and the prediction it was
+        revealed against, whatever the learner does next (predict again, Back, Next, pick
+        another lesson, another page, lecture mode)."""
+        results = state(self.at, "lessons.results", {}) or {}
+        committed = state(self.at, "lessons.committed", {}) or {}
+        for step, (result, prediction) in self.reveals_seen.items():
+            if results.get(step) is not result:
+                raise Failure("a revealed lesson step lost or changed its result", repr(step))
+            if committed.get(step) != prediction:
+                raise Failure("a revealed lesson step changed its committed prediction",
+                              f"{step}: {prediction!r} → {committed.get(step)!r}")
+        for step, result in results.items():
+            self.reveals_seen.setdefault(step, (result, committed.get(step)))
+        REPORT["reveals"].update(results)  # the lesson steps any sequence revealed
 
     def _check_markup(self):
         for kind, text, allow_html in texts_rendered_as_markdown(self.at):
@@ -521,6 +539,24 @@ class LabSession(RuleBasedStateMachine):
                 self.fail(Failure("a train=1 link with a dataset not valid here trained anyway",
                                   f"dataset={params['dataset']!r}: trained "
                                   f"{run.config.dataset!r} to epoch {run.epoch}"))
+
+    @precondition(lambda self: self.page == "lessons")
+    @rule(data=st.data(), then=st.sampled_from(("reveal", "next", "back", "reveal")))
+    def predict_then(self, data, then):
+        """On the Lessons page: a prediction for the step on screen, then Reveal (or Back,
+        Next); the widgets alone rarely reach a reveal."""
+        at = self.at
+        widgets = [w for w in at.main if isinstance(w, Widget) and w.key
+                   and w.key.startswith("lessons.predict.")]
+        if widgets:
+            widget = widgets[0]
+            value = data.draw(domain(widget), label="prediction")
+            self.do(f"set_widget(at, {widget.key!r}, {value!r}); at.run()",
+                    lambda: (widget.set_value(value), self.run()))
+        key = f"lessons.{then}"
+        if has_widget(at, key) and not at.button(key=key).disabled:
+            self.do(f"at.button(key={key!r}).click().run()",
+                    lambda: at.button(key=key).click().run())
 
     @precondition(lambda self: self.page in UPLOADS)
     @rule(csv=st.sampled_from(CORPUS_LIST))
