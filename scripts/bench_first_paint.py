@@ -22,17 +22,15 @@ so nothing polls the page while it trains. Wall-clock seconds, min / median / ma
 import argparse
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
+
+from served import served  # scripts/served.py: the app on a pinned core
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -87,48 +85,6 @@ window.__fp = {t0: %(t0)s, heading: null, stopLive: null, epoch1: null, firstPoi
                                                  characterData: true, attributes: true});
 })();
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(repo, log):
-    port = free_port()
-    cmd = ["taskset", "-c", str(SERVER_CORE), sys.executable, "-m", "streamlit", "run",
-           "app.py", "--server.headless=true", "--server.address=127.0.0.1",
-           f"--server.port={port}", "--browser.gatherUsageStats=false",
-           "--server.fileWatcherType=none"]
-    proc = subprocess.Popen(cmd, cwd=repo, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited with {proc.returncode}; log: {log.name}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return proc, base
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    stop_server(proc)
-    raise SystemExit(f"streamlit not healthy after 60 s; log: {log.name}")
-
-
-def stop_server(proc):
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=wait)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            continue
 
 
 def course_seconds(epochs, repo=ROOT):
@@ -218,33 +174,25 @@ def main():
     os.sched_setaffinity(0, {BROWSER_CORE})  # Playwright's driver and Chromium inherit it
     from playwright.sync_api import sync_playwright
 
-    log = tempfile.NamedTemporaryFile("wb", prefix="bench_first_paint-", suffix=".log",
-                                      delete=False)
-    proc, base = start_server(args.repo, log)
+    log = Path(tempfile.mkdtemp(prefix="bench_first_paint-")) / "server.log"
     rows = {}  # (what, impl) -> {measure: [seconds]}
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
-            try:
-                for impl in args.impl:  # warm the server: imports, caches, the page's code
-                    warm_run(browser, base, impl, epochs=50)
-                for _ in range(args.repeats):  # in turn, so a busy spell hits all alike
-                    rows.setdefault(("course", "nn"), {}).setdefault("end", []).append(
-                        course_seconds(EPOCHS, args.repo))
-                    for impl in args.impl:
-                        for what, run in (("warm", warm_run), ("link", link_run)):
-                            for k, v in run(browser, base, impl).items():
-                                rows.setdefault((what, impl), {}).setdefault(k, []).append(v)
-            finally:
-                browser.close()
-    finally:
-        stop_server(proc)
-        log.close()
-        if args.keep_log:
-            print(f"server log: {log.name}")
-        else:
-            os.unlink(log.name)
+    with served(args.repo, SERVER_CORE, log) as (base, _pid), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            for impl in args.impl:  # warm the server: imports, caches, the page's code
+                warm_run(browser, base, impl, epochs=50)
+            for _ in range(args.repeats):  # in turn, so a busy spell hits all alike
+                rows.setdefault(("course", "nn"), {}).setdefault("end", []).append(
+                    course_seconds(EPOCHS, args.repo))
+                for impl in args.impl:
+                    for what, run in (("warm", warm_run), ("link", link_run)):
+                        for k, v in run(browser, base, impl).items():
+                            rows.setdefault((what, impl), {}).setdefault(k, []).append(v)
+        finally:
+            browser.close()
+    if args.keep_log:
+        print(f"server log: {log}")
 
     course = statistics.median(rows[("course", "nn")]["end"])
     print(f"C1-notes ({EPOCHS} epochs, hours, lr 0.01, full batch, mean) in headless Chromium; "

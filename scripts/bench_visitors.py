@@ -30,16 +30,15 @@ import argparse
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from served import served  # scripts/served.py: the app on a pinned core
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -54,7 +53,6 @@ VISITOR_PAGES = {"home": "/", "logistic": "/logistic"}
 TRAIN_QUERY = ("dataset=hours&impl=nn&lr=0.01&batch_size=1048576&num_epochs={epochs}"
                "&seed=0&init=default&reduction=mean&standardize=false&train=1")
 SINGLE_EPOCHS = 10_000
-NICE = [0]  # niceness of the server and the browsers (--nice)
 
 # Records, on the browser's performance clock (0 = navigation start), when the first
 # heading shows and when the app's script is first idle after that.
@@ -93,50 +91,6 @@ STATUS_JS = r"""() => {
   }
   return '';
 }"""
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(core, env_extra, log_path):
-    """`streamlit run app.py` pinned to `core`; yields its base URL and pid."""
-    port = free_port()
-    cmd = ["nice", "-n", str(NICE[0]), "taskset", "-c", str(core), sys.executable, "-m", "streamlit", "run", "app.py",
-           "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-           "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **env_extra}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                sys.exit(f"streamlit exited ({proc.returncode}); log: {log_path}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"streamlit not healthy after 60 s; log: {log_path}")
-            time.sleep(0.2)
-        yield base, proc.pid
-    finally:
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            if proc.poll() is not None:
-                break
-            try:
-                os.killpg(proc.pid, sig)
-                proc.wait(timeout=wait)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                continue
 
 
 MARKS = ("html", "assets", "running", "h1", "loaded")
@@ -292,13 +246,12 @@ def main():
         sys.exit(f"{CHROMIUM} not found (apt-get install chromium)")
     # this driver, Playwright's node process and every Chromium run on the browser's core
     os.sched_setaffinity(0, {args.browser_core})
-    NICE[0] = args.nice
-    os.nice(args.nice)
+    os.nice(args.nice)  # the server and the browsers started from here inherit it
     env = dict(item.split("=", 1) for item in args.env)
     from playwright.sync_api import sync_playwright
 
     log = Path(tempfile.mkdtemp(prefix="bench_visitors-")) / "server.log"
-    with (server(args.server_core, env, log) if not args.url
+    with (served(ROOT, args.server_core, log, env) if not args.url
           else _given(args.url)) as (base, pid), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=CHROMIUM_ARGS)
