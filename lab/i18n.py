@@ -153,3 +153,48 @@ def reload():
     """Forget the compiled catalogs (tests, or after editing a .po in a running process)."""
     with _lock:
         _catalogs.clear()
+
+
+class Said:
+    """A sentence said in the language of the moment it is shown: a msgid (marked with N_
+    where it is written) and its named values, each a plain value, a Said or a Joined (a
+    phrase within it). str() says it. What a session or a cache keeps is this, never the
+    sentence: a learner who switches language reads it in the new one."""
+
+    def __init__(self, msgid, **values):
+        self.msgid, self.values = msgid, values
+
+    def __str__(self):
+        text = _(self.msgid)
+        return text.format(**self.values) if self.values else text
+
+    def __format__(self, spec):  # a Said inside another's {placeholder}
+        return format(str(self), spec)
+
+    def __eq__(self, other):
+        return isinstance(other, Said) and (self.msgid, self.values) == (other.msgid,
+                                                                          other.values)
+
+    def __hash__(self):
+        return hash(self.msgid)
+
+    def __repr__(self):
+        return f"Said({self.msgid!r}, **{self.values!r})"
+
+
+class Joined:
+    """Saids (or plain values) joined by `sep`, a msgid too: "; " is "；" in Chinese."""
+
+    def __init__(self, sep, items):
+        self.sep, self.items = sep, list(items)
+
+    def __str__(self):
+        return _(self.sep).join(map(str, self.items))
+
+    def __format__(self, spec):
+        return format(str(self), spec)
+
+
+def words(value):
+    """A Said or Joined said now; any other value as it is."""
+    return str(value) if isinstance(value, (Said, Joined)) else value

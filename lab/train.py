@@ -11,6 +11,7 @@ import torch
 from lab.config import validate
 from lab.data import as_classes
 from lab.history import History, ParamPath
+from lab.i18n import _
 from lab.models import FAMILIES, make_model
 
 EVAL_CHUNK = 1024  # rows scored at once: a float copy that stays in cache (measured fastest)
@@ -80,8 +81,8 @@ class Run:
             data = as_classes(data)  # two classes as 0.0/1.0: softmax takes 0/1, k = 2
         self.data = data
         if data.task not in self.family.tasks:
-            raise ValueError(f"the {config.model} model cannot learn the {data.task} "
-                             f"dataset {data.name!r}")
+            raise ValueError(_("the {model} model cannot learn the {task} dataset {name}").format(
+                model=config.model, task=data.task, name=repr(data.name)))
         impls = ("manual", "nn") if config.impl == "both" else (config.impl,)
         self.models = {impl: make_model(config, data, impl) for impl in impls}
         # Every parameter of every twin lives in one flat tensor, so each step saves them,
@@ -116,7 +117,7 @@ class Run:
     @property
     def lrs(self):
         """Every learning rate this run has trained with, in order."""
-        return [lr for _, lr in self.schedule]
+        return [lr for _updates, lr in self.schedule]
 
     def set_lr(self, lr):
         """Change the learning rate of a run in progress (remembered in `schedule`)."""
@@ -159,7 +160,7 @@ class Run:
         train_loss, train_acc, pinned = score(self.family, impl, model, d, d.X_train, d.y_train)
         test_loss = test_acc = None
         if d.X_test is not None:
-            test_loss, test_acc, _ = score(self.family, impl, model, d, d.X_test, d.y_test)
+            test_loss, test_acc, _pinned = score(self.family, impl, model, d, d.X_test, d.y_test)
         return Metrics(train_loss, train_acc, test_loss, test_acc, pinned)
 
 
@@ -300,32 +301,42 @@ def divergence_message(event, can_standardize=True):
 
     `can_standardize`: whether the page offers feature standardization.
     """
-    where = f"at epoch {event.epoch}" + (f", batch {event.batch}" if event.batch else "")
-    if event.reason == "overflow":
-        what = (f"the loss or the parameters became inf or nan {where}. The learning rate "
-                f"{event.lr:g} is too large for this data: each update overshoots and the "
-                f"numbers overflow float32. The last good parameters are kept.")
-    elif event.reason == "too-large":
-        what = (f"{where} a parameter reached {event.detail:.3g}, past {PARAM_LIMIT:g}: each "
-                f"update overshoots the minimum further than the last, and the numbers no "
-                f"longer mean anything.")
+    if event.batch:
+        where = _("at epoch {epoch}, batch {batch}").format(epoch=event.epoch, batch=event.batch)
     else:
-        what = (f"{where}, {int(event.detail)} training example(s) sit at BCE's clamp: the "
-                f"sigmoid gives them exactly ŷ = 0 or 1 on the wrong side, each costs 100 "
-                f"(−log 0, clamped), and their gradient is 0: a whole epoch of updates "
-                f"left the loss at {event.loss:.4g}. The sigmoid has saturated.")
-    return f"Training stopped: {what} {_advice(event, can_standardize)}"
+        where = _("at epoch {epoch}").format(epoch=event.epoch)
+    if event.reason == "overflow":
+        what = _("the loss or the parameters became inf or nan {where}. The learning rate "
+                 "{lr} is too large for this data: each update overshoots and the "
+                 "numbers overflow float32. The last good parameters are kept.").format(
+                     where=where, lr=f"{event.lr:g}")
+    elif event.reason == "too-large":
+        # TRANSLATORS: {where} is "at epoch 3" or "at epoch 3, batch 2"; it starts the sentence.
+        what = _("{where} a parameter reached {value}, past {limit}: each "
+                 "update overshoots the minimum further than the last, and the numbers no "
+                 "longer mean anything.").format(where=where, value=f"{event.detail:.3g}",
+                                                 limit=f"{PARAM_LIMIT:g}")
+    else:
+        what = _("{where}, {count} training example(s) sit at BCE's clamp: the "
+                 "sigmoid gives them exactly ŷ = 0 or 1 on the wrong side, each costs 100 "
+                 "(−log 0, clamped), and their gradient is 0: a whole epoch of updates "
+                 "left the loss at {loss}. The sigmoid has saturated.").format(
+                     where=where, count=int(event.detail), loss=f"{event.loss:.4g}")
+    return _("Training stopped: {what} {advice}").format(
+        what=what, advice=_advice(event, can_standardize))
 
 
 def _advice(event, can_standardize):
-    changes = ["Lower the learning rate"]
+    changes = [_("Lower the learning rate")]
     if event.reduction == "sum":
-        changes.append("use the mean reduction (the sum scales each step by the batch size)")
+        changes.append(_("use the mean reduction (the sum scales each step by the batch size)"))
     if can_standardize and not event.standardized:
-        changes.append("standardize the features")
-    then = ("press Reset and Train" if event.reason != "overflow"
-            else "press Train to continue from the last good parameters, or Reset")
-    return ", or ".join(changes) + f"; then {then}."
+        changes.append(_("standardize the features"))
+    then = (_("press Reset and Train") if event.reason != "overflow"
+            else _("press Train to continue from the last good parameters, or Reset"))
+    # TRANSLATORS: the separator between the changes that would help ("A, or B, or C").
+    joined = _(", or ").join(changes)
+    return _("{changes}; then {then}.").format(changes=joined, then=then)
 
 
 def _largest_gap(a, b):

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab import i18n
+from tests import zh_walk
 from tests.zh_walk import english_runs, untranslated, visible_texts
 from ui import language
 
@@ -18,8 +20,19 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 ZH_PAGES = [
     pytest.param("views/home.py", {}, id="home"),
-    # pytest.param("views/logistic.py", {"dataset": "hours", "num_epochs": "5", "train": "1"},
-    #              id="logistic-trained"),
+    pytest.param("views/softmax.py", {}, id="softmax"),
+    pytest.param("views/softmax.py", {"num_epochs": "3", "train": "1"}, id="softmax-trained"),
+    pytest.param("views/linear.py", {}, id="linear"),
+    pytest.param("views/linear.py", {"num_epochs": "3", "train": "1"}, id="linear-trained"),
+    pytest.param("views/losses.py", {}, id="losses"),
+    pytest.param("views/tensors.py", {}, id="tensors"),
+    pytest.param("views/logistic.py", {"lecture": "1"}, id="logistic-lecture"),
+    pytest.param("views/logistic.py", {}, id="logistic"),
+    pytest.param("views/logistic.py", {"dataset": "hours", "num_epochs": "5", "train": "1"},
+                 id="logistic-trained"),
+    pytest.param("views/lessons.py", {"lesson": "3", "step": "1"}, id="lessons-hours"),
+    pytest.param("views/lessons.py", {"lesson": "1", "step": "2"}, id="lessons-tensors"),
+    pytest.param("views/lessons.py", {"lesson": "8", "step": "1"}, id="lessons-digits"),
 ]
 
 
@@ -33,6 +46,33 @@ def open_app(page=None, **params):
         at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def test_the_step_in_four_stages_in_chinese():
+    """After a Step on the logistic page in zh: its four stages (the tabs under "The last
+    Step, in four stages"), the heading and the status line hold no English."""
+    at = open_app("views/logistic.py", lang="zh")
+    i18n.use("zh")  # AppTest calls the widgets' format_funcs in this thread, at the click
+    try:
+        at.button(key="logistic.step").click().run()
+    finally:
+        i18n.use("en")
+    assert not at.exception, [e.message for e in at.exception]
+    assert [t.label for t in at.tabs] == ["1 · 前向计算", "2 · 损失", "3 · 反向传播", "4 · 参数更新"]
+    texts = [t.label for t in at.tabs] + [h.value for h in at.subheader]
+    for tab in at.tabs:
+        texts += _texts_under(tab)
+    assert len(texts) > 10, texts
+    assert "最近一次单步，分四个阶段" in texts
+    assert untranslated(texts) == [], untranslated(texts)
+    status = [m.value for m in at.markdown if m.value.startswith("**第 ")]
+    assert status and untranslated(status) == [], status
+
+
+def _texts_under(node):
+    texts = []
+    zh_walk._walk(node, texts)
+    return [t for t in texts if t and t.strip()]
 
 
 @pytest.mark.parametrize("page, params", ZH_PAGES)
@@ -109,3 +149,38 @@ def test_lessons_next_in_chinese_moves_on_and_keeps_lang():
     (next_button,) = [b for b in at.button if b.label in ("Next", "下一步")]
     next_button.click().run()
     assert at.query_params.get("step") == "2" and at.query_params.get("lang") == "zh"
+
+
+
+@pytest.mark.parametrize("lesson, step", [("1", "2"), ("6", "1"), ("5", "1")],
+                         ids=["printed", "table", "curves"])
+def test_a_lesson_revealed_in_chinese_has_no_english_left(lesson, step):
+    """The comparison, the why and the run's detail are Chinese; the option picked stays
+    the English one the run's answer is compared with."""
+    from lab.lessons import LESSONS
+    at = open_app("views/lessons.py", lang="zh", lesson=lesson, step=step)
+    the_lesson, i = LESSONS[int(lesson) - 1], int(step) - 1
+    picked = the_lesson.steps[i].predict.options[0]
+    at.radio(key=f"lessons.predict.{the_lesson.key}.{i}").set_value(picked).run()
+    at.button(key="lessons.reveal").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = [m.label for m in at.metric] + [m.value for m in at.markdown]
+    assert any("运行的答案" in text for text in said)                  # the comparison
+    assert at.info and at.info[0].value != the_lesson.steps[i].why     # the why
+    left = untranslated(visible_texts(at))                             # the detail, all
+    assert left == [], "\n".join(f"{t!r}: {english_runs(t)}" for t in left)
+    assert at.session_state["lessons.predictions"][(the_lesson.key, i)] == picked
+
+
+def test_a_reveal_made_in_english_reads_in_chinese_after_the_switch():
+    """The Reveal callback runs before the page sets the language, and its Result stays in
+    the session: its detail is worded where it is drawn, in the language of that run."""
+    at = open_app("views/lessons.py", lesson="6", step="1")
+    at.radio(key="lessons.predict.bce.0").set_value("row 1").run()
+    at.button(key="lessons.reveal").click().run()
+    assert any("their mean" in m.value for m in at.markdown)
+    (switch,) = [w for w in at.sidebar if getattr(w, "key", None) == language.KEY]
+    switch.set_value("zh").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("它们的平均值" in m.value for m in at.markdown)
+    assert untranslated(visible_texts(at)) == []

@@ -146,6 +146,9 @@ _FORMULA = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 _CODE = re.compile(r"```.*?```|`[^`]*`", re.S)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _SHORTCODE = re.compile(r":[\w/-]+:")
+# PyTorch's (or Python's) own error message, shown as it came: "RuntimeError: …" — its
+# words are the library's, as the course notes quote them, not the lab's to translate
+_LIBRARY_ERROR = re.compile(r"^\s*[A-Z]\w*(?:Error|Exception|Warning)\\?:.*", re.S)  # (: escaped)
 _IDENTIFIER = re.compile(r"\b\w+(?:\.\w+)+(?:\(\S*\))?|\b\w*_\w*\b|\b\w+=\S*"
                          r"|\b[A-Za-z]*[a-z][A-Z]\w*|\b[A-Z]{2,}[a-z]+\w*")
 _ALLOWED = re.compile(r"(?<![\w.-])(?:" + "|".join(
@@ -155,7 +158,7 @@ _RUN = re.compile(r"[A-Za-z]{2,}(?:[\s,\-]+[A-Za-z]{2,})+")
 
 def english_runs(text):
     """The English word runs left in `text` once formulas, code and names are out."""
-    for pattern in (_FORMULA, _CODE, _URL, _SHORTCODE, _IDENTIFIER, _ALLOWED):
+    for pattern in (_LIBRARY_ERROR, _FORMULA, _CODE, _URL, _SHORTCODE, _IDENTIFIER, _ALLOWED):
         text = pattern.sub(" § ", text)  # a mark: names on either side stay apart
     return _RUN.findall(text)
 

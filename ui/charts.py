@@ -10,9 +10,12 @@ Each page's own charts are in ui.<page>_figures.
 import functools
 import math
 import textwrap
+import unicodedata
 
 import pandas as pd
 import torch
+
+from lab.i18n import N_, _
 
 MAX_POINTS = 400  # examples drawn at most in a scatter: enough to see, cheap to send
 # Vertices drawn at most per line. A chart is ~650 px wide, so more points add nothing to
@@ -46,6 +49,13 @@ PALETTE = {INK, MUTED, OTHER, GRID, ON_DARK, TRAIN, TEST, MODEL, TRUTH, *CLASS_C
            NEGATIVE, ZERO, POSITIVE, *SERIES}
 SCHEMES = {LOSS_SCHEME, COUNT_SCHEME}
 SPLIT_COLORS = {"domain": ["train", "test"], "range": [TRAIN, TEST]}
+# What the legends and labels call the splits, the twins and the points on a surface; the
+# data keep the English keys, the chart shows these, translated where it is drawn
+SPLIT_NAMES = {"train": N_("train"), "test": N_("test")}
+IMPL_NAMES = {"manual": N_("manual"), "nn": "nn"}
+POINT_NAMES = {"now": N_("now"), "best fit": N_("best fit")}
+LOSS = N_("loss")
+EPOCH = N_("epoch")
 
 # Tick labels of huge or tiny values in e-notation ("-2.2e+33", not "−2,200,000,00…" cut
 # off); ordinary ones as Vega-Lite writes them (a "format" would set every tick's precision).
@@ -87,8 +97,10 @@ def chart(box, spec):
 def show_gap(box, run):
     """Both twins in lockstep: how far apart they are, in any parameter and any loss."""
     if run.max_param_gap is not None:
-        box.caption(f"manual vs torch.nn, largest gap so far: {run.max_param_gap:.2g} in "
-                    f"any parameter, {run.max_loss_gap:.2g} in any loss (float rounding).")
+        box.caption(_("manual vs torch.nn, largest gap so far: {param_gap} in any parameter, "
+                      "{loss_gap} in any loss (float rounding).").format(
+                          param_gap=f"{run.max_param_gap:.2g}",
+                          loss_gap=f"{run.max_loss_gap:.2g}"))
 
 
 def spec(title, layers, datasets, x_title, y_title, x_domain=None, y_domain=None):
@@ -120,14 +132,19 @@ def lettering(title, size=TITLE_SIZE, **changes):
     return config
 
 
-@functools.lru_cache(maxsize=256)  # a page's few titles, at every redraw
+# A page's few titles, at every redraw. Keyed on the title as shown, already translated:
+# an English session and a Chinese one never share an entry.
+@functools.lru_cache(maxsize=256)
 def title_breaks(title, size=TITLE_SIZE, most=4):
     """A Vega expression for where the title breaks, from the plot's width: nowhere while
     one line fits, else at the spaces of the most even wrap into 2, 3, ... `most` lines.
 
     The title stays one string (the spec stays the same at every width: only the browser
     knows the width); a regexp that matches those spaces by their place splits it.
+    A title in Chinese (wide characters) has few spaces: see _wide_breaks.
     """
+    if any(_wide(c) for c in title):
+        return _wide_breaks(title, size, most)
     choices = {}  # lines → (longest line, where it breaks)
     for chars in range(1, len(title) + 1):
         lines = textwrap.wrap(title, chars, break_long_words=False)
@@ -141,6 +158,58 @@ def title_breaks(title, size=TITLE_SIZE, most=4):
         pattern = "|".join(f"(?<=^.{{{_js_len(title[:i])}}}) " for i in at)
         broken = f"regexp('{pattern}')" if at else "''"
         expr = broken if not expr else f"{ROOM} >= {math.ceil(longest * px)} ? {broken} : {expr}"
+    return expr or "''"
+
+
+# Chinese text breaks between any two characters, but a line does not start with a closing
+# mark nor end with an opening one
+NO_START = set("，。；：、）！？」』”’》…,.;:)!?%")
+NO_END = set("（「『“‘《([")
+
+
+def _wide(char):
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _wide_breaks(title, size, most):
+    """title_breaks for a title with wide (CJK) characters, a full em each: it breaks at a
+    space (dropped) or, with no space, beside a wide character, into lines of the least
+    width for each count of lines."""
+    ems = [1.0 if _wide(c) else CHAR_EM for c in title]
+    places = [i for i in range(1, len(title)) if title[i] == " " or (
+        (_wide(title[i - 1]) or _wide(title[i])) and title[i - 1] != " "
+        and title[i] not in NO_START and title[i - 1] not in NO_END)]
+
+    def width(start, end):  # the line title[start:end], without a space at either end
+        while start < end and title[start] == " ":
+            start += 1
+        while end > start and title[end - 1] == " ":
+            end -= 1
+        return sum(ems[start:end])
+
+    # best[n][i]: (longest line, breaks) of title[:i] in n lines, i = 0 or a break place
+    ends = [0, *places]
+    best = {1: {i: (width(0, i), []) for i in ends if i}}
+    choices = {1: (width(0, len(title)), [])}
+    for n in range(2, most + 1):
+        best[n] = {}
+        for i in [*places, len(title)]:
+            options = [(max(best[n - 1][j][0], width(j, i)), best[n - 1][j][1] + [j])
+                       for j in places if j < i and j in best[n - 1]]
+            if options:
+                best[n][i] = min(options)
+        if len(title) in best[n] and best[n][len(title)][0] < choices[n - 1][0]:
+            choices[n] = best[n][len(title)]
+        else:
+            break
+    expr = ""
+    for n in sorted(choices, reverse=True):  # the narrowest first: built from the inside
+        longest, at = choices[n]
+        pattern = "|".join(f"(?<=^.{{{_js_len(title[:i])}}})" + (" " if title[i] == " " else "")
+                           for i in at)
+        broken = f"regexp('{pattern}')" if at else "''"
+        expr = broken if not expr else (f"{ROOM} >= {math.ceil(longest * size)} ? {broken} : "
+                                        f"{expr}")
     return expr or "''"
 
 
@@ -202,7 +271,8 @@ def epoch_axis():
 
 def curves(history, column, title, y_title):
     """Train and test `column` ('loss' or 'acc') per epoch: one line per split and twin."""
-    rows = []
+    rows, names = [], {split: _(name) for split, name in SPLIT_NAMES.items()}
+    impls = {impl: _(name) for impl, name in IMPL_NAMES.items()}
     for impl in history.rows:
         epochs, cols = history.series(impl)
         keep = drawn(len(epochs))
@@ -210,10 +280,11 @@ def curves(history, column, title, y_title):
             values = cols[f"{split}_{column}"]
             for i in keep:
                 if values[i] is not None and math.isfinite(values[i]):  # JSON has no inf
-                    rows.append((epochs[i], values[i], split, impl))
+                    rows.append((epochs[i], values[i], names[split], impls.get(impl, impl)))
     data = pd.DataFrame(rows, columns=["epoch", "value", "split", "implementation"])
-    splits = [s for s in SPLIT_COLORS["domain"] if s in set(data["split"])] or ["train"]
-    colors = {"domain": splits, "range": SPLIT_COLORS["range"][:len(splits)]}
+    splits = [s for s in SPLIT_COLORS["domain"] if names[s] in set(data["split"])] or ["train"]
+    colors = {"domain": [names[s] for s in splits],
+              "range": SPLIT_COLORS["range"][:len(splits)]}
     encoding = {
         "x": epoch_axis(),
         "y": {"field": "value", "type": "quantitative", "scale": _value_scale(data["value"])},
@@ -221,12 +292,12 @@ def curves(history, column, title, y_title):
     }
     if len(history.rows) > 1:  # both twins: solid manual, dashed nn
         encoding["strokeDash"] = {"field": "implementation", "type": "nominal", "title": None,
-                                  "scale": {"domain": ["manual", "nn"],
+                                  "scale": {"domain": [impls["manual"], impls["nn"]],
                                             "range": [SOLID, DASHED]}}
     line = {"data": {"name": "curves"},
             "mark": {"type": "line", "strokeWidth": 3, "point": len(history) < 30},
             "encoding": encoding}
-    return spec(title, [line], {"curves": data}, "epoch", y_title)
+    return spec(title, [line], {"curves": data}, _(EPOCH), y_title)
 
 
 def _value_scale(values):
@@ -238,7 +309,7 @@ def _value_scale(values):
     return {"zero": False}
 
 
-def loss_surface(ws, bs, losses, path, title, loss_title="loss", color_scale="log",
+def loss_surface(ws, bs, losses, path, title, loss_title=None, color_scale="log",
                  best=None):
     """The loss over (w, b) as a heat map (darker is lower, on every page), with the path
     of the updates, where it is now and, if known, the best fit.
@@ -260,12 +331,14 @@ def loss_surface(ws, bs, losses, path, title, loss_title="loss", color_scale="lo
     # "now" is labelled right of its dot and "best fit" left of its cross, each turned
     # inward in the outer fifth of the grid: a label never hangs off the edge
     lo, hi = ws[0].item(), ws[-1].item()
+    loss_title = _(LOSS) if loss_title is None else loss_title  # a caller's, translated there
     ends = [(*path[-1][1:], "now")] + ([(*best, "best fit")] if best else [])
     ends = [(w, b, point, "left" if w > hi - (hi - lo) / 5 else
-             "right" if w < lo + (hi - lo) / 5 else "right" if point == "now" else "left")
+             "right" if w < lo + (hi - lo) / 5 else "right" if point == "now" else "left",
+             _(POINT_NAMES[point]))
             for w, b, point in ends]
     datasets = {"cells": cells, "road": road,
-                "ends": pd.DataFrame(ends, columns=["w", "b", "point", "side"])}
+                "ends": pd.DataFrame(ends, columns=["w", "b", "point", "side", "label"])}
     tight = {"zero": False, "nice": False}
     at = {"x": {"field": "w", "type": "quantitative"},
           "y": {"field": "b", "type": "quantitative"}}
@@ -310,4 +383,4 @@ def _end_label(point, side, at):
             "mark": {"type": "text", "align": "left" if side == "right" else "right",
                      "dx": dx, "dy": dy, "fontSize": 17, "fontWeight": "bold",
                      "color": ON_DARK},
-            "encoding": {**at, "text": {"field": "point"}}}
+            "encoding": {**at, "text": {"field": "label"}}}

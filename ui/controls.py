@@ -4,6 +4,7 @@ import streamlit as st
 
 from lab.config import MAX_EPOCHS, MAX_SEED, RunConfig
 from lab.data import DATASETS
+from lab.i18n import N_, _, current
 from lab.source import source_of
 from lab.urlstate import from_params, to_params
 from ui import language, lecture
@@ -14,7 +15,8 @@ LEARNING_RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
 FULL_BATCH = 1 << 20  # larger than any bundled split: the whole training set at once
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, FULL_BATCH]
 KEEP = dict(persist_state="session")  # a setting survives a visit to another page
-IMPL_LABELS = {"manual": "manual", "nn": "torch.nn", "both": "both"}
+IMPL_LABELS = {"manual": N_("manual"), "nn": "torch.nn", "both": N_("both")}  # shown: _(label)
+REDUCTIONS = {"mean": N_("mean"), "sum": N_("sum")}
 
 
 def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=False):
@@ -32,30 +34,36 @@ def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=Fals
         st.session_state.setdefault(k(name), value)
     _settings_from_url(page, datasets, notes)
     c = _places(narrow)
-    dataset = c[0].selectbox("Dataset", datasets, key=k("dataset"), **KEEP,
-                             format_func=lambda n: DATASET_LABELS.get(n, n))
-    impl = c[1].segmented_control("Implementation", list(IMPL_LABELS), key=k("impl"), **KEEP,
-                                  format_func=IMPL_LABELS.get, required=True,
-                                  help="manual: plain tensors and hand-written functions; "
-                                       "torch.nn: nn.Linear, the library loss, optim.SGD; "
-                                       "both: the two twins in lockstep on the same batches.")
-    lr = c[2].select_slider("Learning rate", LEARNING_RATES, key=k("lr"), **KEEP,
+    # The values stay English (keys, URL, presets); format_func shows them translated
+    dataset = c[0].selectbox(_("Dataset"), datasets, key=k("dataset"), **KEEP,
+                             format_func=_named(DATASET_LABELS))
+    impl = c[1].segmented_control(_("Implementation"), list(IMPL_LABELS), key=k("impl"), **KEEP,
+                                  format_func=_named(IMPL_LABELS), required=True,
+                                  help=_("manual: plain tensors and hand-written functions; "
+                                         "torch.nn: nn.Linear, the library loss, optim.SGD; "
+                                         "both: the two twins in lockstep on the same batches."))
+    lr = c[2].select_slider(_("Learning rate"), LEARNING_RATES, key=k("lr"), **KEEP,
                             format_func=lambda v: f"{v:g}",
-                            help="Step size of each update: w ← w − lr·∂L/∂w (log scale).")
-    batch_size = c[3].select_slider("Batch size", BATCH_SIZES, key=k("batch_size"), **KEEP,
-                                    format_func=lambda v: "full" if v == FULL_BATCH else str(v),
-                                    help="Examples per update; 'full' uses the whole training set.")
-    num_epochs = c[4].number_input("Epochs", 1, MAX_EPOCHS, key=k("num_epochs"), **KEEP, step=10)
-    seed = c[5].number_input("Seed", 0, MAX_SEED, key=k("seed"), **KEEP,
-                             help="Fixes the split, the initial parameters and the batch order.")
-    init = c[6].selectbox("Initialization", ["default", "zeros", "normal"], key=k("init"), **KEEP,
-                          format_func=INIT_LABELS.get)
-    reduction = c[7].radio("Loss reduction", ["mean", "sum"], key=k("reduction"), **KEEP, horizontal=True,
-                           help="sum is the slides' BCELoss(size_average=False).")
+                            help=_("Step size of each update: w ← w − lr·∂L/∂w "
+                                   "(log scale)."))
+    batch_size = c[3].select_slider(_("Batch size"), BATCH_SIZES, key=k("batch_size"), **KEEP,
+                                    format_func=_named({FULL_BATCH: N_("full")}),
+                                    help=_("Examples per update; 'full' uses the whole training "
+                                           "set."))
+    num_epochs = c[4].number_input(_("Epochs"), 1, MAX_EPOCHS, key=k("num_epochs"), **KEEP,
+                                   step=10)
+    seed = c[5].number_input(_("Seed"), 0, MAX_SEED, key=k("seed"), **KEEP,
+                             help=_("Fixes the split, the initial parameters and the batch order."))
+    init = c[6].selectbox(_("Initialization"), list(INIT_LABELS), key=k("init"), **KEEP,
+                          format_func=_named(INIT_LABELS))
+    reduction = c[7].radio(_("Loss reduction"), list(REDUCTIONS), key=k("reduction"), **KEEP,
+                           horizontal=True, format_func=_named(REDUCTIONS),
+                           help=_("sum is the slides' BCELoss(size_average=False)."))
     standardize = defaults.standardize
     if "standardize" not in omit:
-        standardize = c[8].toggle("Standardize", key=k("standardize"), **KEEP,
-                                  help="z-score each feature with the training split's mean and std.")
+        standardize = c[8].toggle(_("Standardize"), key=k("standardize"), **KEEP,
+                                  help=_("z-score each feature with the training split's mean "
+                                         "and std."))
     config = RunConfig(model=model, dataset=dataset, impl=impl, lr=lr, batch_size=batch_size,
                        num_epochs=int(num_epochs), seed=int(seed), init=init,
                        reduction=reduction, standardize=standardize)
@@ -69,17 +77,31 @@ def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=Fals
     return config
 
 
+def _named(labels):
+    """A format_func: a choice's label, translated now (a value without a label as itself).
+
+    Translated when the widget is drawn, not when called: Streamlit calls it again outside
+    the script run (to map a value to its label, in a callback or a test), where the
+    language is not this session's."""
+    shown = {value: _(label) for value, label in labels.items()}
+    return lambda value: shown.get(value, str(value))
+
+
 # Widths for the longest choices at 1280 px beside the sidebar: a dataset's name, the three
 # implementations, nn.Linear's default (equal columns cut them: "bo" for both). Narrow (lecture
 # mode's popover, 700 px): dataset and implementation get a row of their own.
 ROWS = ([3.3, 3, 1.85, 1.85], [1.5, 1.5, 2.7, 1.8, 1.8])
+# In Chinese the implementations are wider (手动实现, 两者并行: 4 wide characters each) and
+# the datasets' names shorter
+WIDE_ROWS = {"zh": ([2.8, 3.65, 1.75, 1.8], ROWS[1])}
 NARROW_ROWS = ([1, 1], [1, 1, 1, 1], [1.4, 1, 1])
 
 
 def _places(narrow):
     """A place for each setting, in the order dataset, implementation, learning rate, batch
     size, epochs, seed, initialization, reduction, standardize; rows of columns."""
-    return [c for widths in (NARROW_ROWS if narrow else ROWS) for c in st.columns(widths)]
+    rows = NARROW_ROWS if narrow else WIDE_ROWS.get(current(), ROWS)
+    return [c for widths in rows for c in st.columns(widths)]
 
 
 def _settings_from_url(page, datasets, notes):
@@ -95,28 +117,35 @@ def _settings_from_url(page, datasets, notes):
         st.session_state[f"{page}.url_problems"] = (problems, url.get("train") == "1")
     problems, wanted_training = st.session_state.get(f"{page}.url_problems") or ([], False)
     if problems:  # kept on screen until another link is opened; its values are data
-        notes.warning("The link you opened had settings that are not valid here: "
-                      + ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
-                      + ". Those settings keep their defaults."
-                      + (" Training did not start: check the settings, then press **Train**."
-                         if wanted_training else ""))
+        settings = ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
+        if wanted_training:
+            notes.warning(_("The link you opened had settings that are not valid here: "
+                            "{settings}. Those settings keep their defaults. Training did not "
+                            "start: check the settings, then press **Train**.").format(
+                                settings=settings))
+        else:
+            notes.warning(_("The link you opened had settings that are not valid here: "
+                            "{settings}. Those settings keep their defaults.").format(
+                                settings=settings))
 
 
-INIT_LABELS = {"default": "nn.Linear's default", "zeros": "zeros", "normal": "N(0, 1) (torch.randn)"}
+# What the choices are called on screen (the values, the keys here, stay English): _(label)
+INIT_LABELS = {"default": N_("nn.Linear's default"), "zeros": N_("zeros"),
+               "normal": "N(0, 1) (torch.randn)"}
 DATASET_LABELS = {
-    "hours": "hours → pass (C1)",
-    "iris": "iris: setosa vs versicolor (C2)",
-    "mnist-0v1": "MNIST: 0 vs 1 (download)",
-    "fashion-mnist-tshirt-v-trouser": "Fashion: T-shirt vs trouser (download)",
-    "synthetic": "synthetic 2-D (C3)",
-    "breast-cancer": "breast cancer (30 features)",
-    "hours-points": "hours → points (C6)",
-    "digits": "digits 8×8 (bundled, offline)",
-    "iris3": "iris: 3 species",
-    "mnist": "MNIST (C5, download)",
-    "fashion-mnist": "Fashion-MNIST (C4, download)",
-    "cifar10": "CIFAR-10 (C5, download)",
-    "csv": "your own CSV…",
+    "hours": N_("hours → pass (C1)"),
+    "iris": N_("iris: setosa vs versicolor (C2)"),
+    "mnist-0v1": N_("MNIST: 0 vs 1 (download)"),
+    "fashion-mnist-tshirt-v-trouser": N_("Fashion: T-shirt vs trouser (download)"),
+    "synthetic": N_("synthetic 2-D (C3)"),
+    "breast-cancer": N_("breast cancer (30 features)"),
+    "hours-points": N_("hours → points (C6)"),
+    "digits": N_("digits 8×8 (bundled, offline)"),
+    "iris3": N_("iris: 3 species"),
+    "mnist": N_("MNIST (C5, download)"),
+    "fashion-mnist": N_("Fashion-MNIST (C4, download)"),
+    "cifar10": N_("CIFAR-10 (C5, download)"),
+    "csv": N_("your own CSV…"),
 }
 
 

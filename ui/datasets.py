@@ -5,6 +5,7 @@ from lab.data import load
 from lab.data.imagefiles import (SOURCES, DatasetUnavailable, fetch_images, missing_files,
                                  resolve_data_dir)
 from lab.data.vision import VISION_DATASETS, files_of
+from lab.i18n import _
 
 
 def dataset_or_error(name, seed, standardize):
@@ -31,13 +32,15 @@ def dataset_or_error(name, seed, standardize):
 def _download(files):
     """Fetch the image set `files` into the data directory, its progress in a status box."""
     title = SOURCES[files].title
-    with st.status(f"Fetching {title} …", expanded=True) as status:
+    with st.status(_("Fetching {title} …").format(title=title), expanded=True) as status:
         try:
             fetch_images(files, progress=status.write)
         except DatasetUnavailable:
-            status.update(label=f"{title} could not be fetched", state="error", expanded=False)
+            status.update(label=_("{title} could not be fetched").format(title=title),
+                          state="error", expanded=False)
             raise
-        status.update(label=f"{title} is ready", state="complete", expanded=False)
+        status.update(label=_("{title} is ready").format(title=title), state="complete",
+                      expanded=False)
 
 
 def cached_dataset(name, seed, standardize):
@@ -49,10 +52,13 @@ def cached_dataset(name, seed, standardize):
     """
     if name in VISION_DATASETS:
         seed = 0
-    return _shared_dataset(name, seed, standardize)
+    # The spinner here, not in the decorator: its text is read when the page runs, in the
+    # page's language (st.spinner shows only after 0.5 s, so a cache hit shows nothing)
+    with st.spinner(_("Loading the dataset…")):
+        return _shared_dataset(name, seed, standardize)
 
 
-@st.cache_resource(max_entries=64, show_spinner="Loading the dataset…")
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _shared_dataset(name, seed, standardize):
     return load(name, seed=seed, standardize=standardize)
 

@@ -12,6 +12,7 @@ as `lecture=1`, so a lecturer's link opens in it.
 """
 import streamlit as st
 
+from lab.i18n import N_, _
 from lab.urlstate import LINK_FLAGS
 from ui import charts
 
@@ -24,7 +25,7 @@ KEYS = {"train": "T", "stop": "P", "step": "S", "reset": "0"}
 CHART_HEIGHT = 320  # px, title, axes and legend included: fits 480 px under the bar
 SETTINGS_WIDTH = 640  # px: the settings in three rows, within 853 px
 TABLE_ROWS = 4      # rows of a worked table in the first screen
-HELP = ("For a projector: no sidebar, the settings in a popover, the run buttons on keys "
+HELP = N_("For a projector: no sidebar, the settings in a popover, the run buttons on keys "
         "(T train, P stop, S step, 0 reset) and the page's three key views on one screen. "
         "Kept in the link as lecture=1; turned off in Settings.")
 
@@ -56,7 +57,7 @@ class Layout:
         self.bar = st.container(horizontal=True, vertical_alignment="center", gap="small",
                                 key="lecture-bar")
         # A popover is as wide as its content: a fixed width gives every label its room
-        self.settings = self.bar.popover("Settings", icon=":material/tune:").container(
+        self.settings = self.bar.popover(_("Settings"), icon=":material/tune:").container(
             width=SETTINGS_WIDTH)
         self.buttons = self.bar.container(horizontal=True, width="content", gap="small")
         self.status = self.bar.container(key="lecture-status")
@@ -82,8 +83,8 @@ class Layout:
         """End the page here: there is no data to train on. The page has said why with
         the settings, which lecture mode folds into the popover: say where to look."""
         if self.on:
-            self.notes.info("No data to train on: open **Settings** to see why "
-                            "(or to upload your CSV).")
+            self.notes.info(_("No data to train on: open **Settings** to see why "
+                              "(or to upload your CSV)."))
         st.stop()
 
     def sized(self, spec, height=CHART_HEIGHT, title=None):
@@ -110,7 +111,7 @@ def _adopt_link():
 def _toggle(page, where):
     key = f"{page}.lecture"
     st.session_state[key] = on()
-    where.toggle("Lecture mode", key=key, on_change=_switched, args=(key,), help=HELP)
+    where.toggle(_("Lecture mode"), key=key, on_change=_switched, args=(key,), help=_(HELP))
 
 
 def _switched(key):

@@ -12,6 +12,7 @@ starts a training run of its own. The Lessons page keeps them.
 """
 import streamlit as st
 
+from lab.i18n import _
 from lab.lessons import LESSONS
 from ui import lessons
 
@@ -48,16 +49,18 @@ def show(page):
     # as the learner left it (OPEN), not closed by a Next into another lesson or a visit
     # to another page. The target is in the label: as an icon its box cut it by 2 px.
     opened = st.session_state.setdefault(OPEN, {})
-    box = st.expander(f"🎯 Predict, then run: lesson {at[0] + 1} · {lesson.title}",
+    box = st.expander(_("🎯 Predict, then run: lesson {lesson} · {title}").format(
+                          lesson=at[0] + 1, title=_(lesson.title)),
                       expanded=opened.get(page, False), key=key, on_change="rerun")
     opened[page] = bool(box.open)
     if not box.open:
         return
     with box:
-        st.caption(f"{lesson.experiment} · step {at[1] + 1} of {len(lesson.steps)} · "
-                   f"{lesson.intro}")
+        st.caption(_("{experiment} · step {step} of {steps} · {intro}").format(
+            experiment=lesson.experiment, step=at[1] + 1, steps=len(lesson.steps),
+            intro=_(lesson.intro)))
         # Half and half: inside the expander's border, at 1280 px, 5:6 cut a metric's label
         lessons.show_step(at, scope, name=NAME, keys=False, widths=(1, 1))
-        st.page_link("views/lessons.py", label="Open in Lessons", icon=":material/school:",
+        st.page_link("views/lessons.py", label=_("Open in Lessons"), icon=":material/school:",
                      query_params={"lesson": str(at[0] + 1), "step": str(at[1] + 1)})
 

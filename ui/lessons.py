@@ -14,6 +14,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from lab.i18n import N_, _, words
 from lab.lessons import LESSONS, Choice, Curves, Fit, Printed, Table
 from lab.numbers import human
 from lab.urlstate import lesson_from_params
@@ -29,6 +30,7 @@ KEYS = {"back": "B", "reveal": "V", "next": "N"}
 ALL = tuple(range(len(LESSONS)))  # the Lessons page's scope: Back and Next go through all
 PICK_COLOR = charts.SERIES[1]  # the learner's prediction, beside the run's answer
 METRIC_CHARS = 10  # longer answers are written out: a metric's large type cuts them
+YES, NO = N_("yes"), N_("no")  # close or not
 
 
 def position():
@@ -45,10 +47,11 @@ def adopt_link(notes):
         st.session_state[AT], st.session_state[PROBLEMS] = at, problems
     problems = st.session_state.get(PROBLEMS) or []
     if problems:
-        notes.warning("The link you opened had values that are not valid here: "
-                      + ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
-                      + f". There are {len(LESSONS)} lessons, each of a few steps, counted "
-                        "from 1 (lesson=2&step=1); those values were left out.")
+        notes.warning(_("The link you opened had values that are not valid here: {values}. "
+                        "There are {n} lessons, each of a few steps, counted from 1 "
+                        "(lesson=2&step=1); those values were left out.").format(
+            values=", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems),
+            n=len(LESSONS)))
 
 
 def write_link():
@@ -65,9 +68,12 @@ def write_link():
 def picker(where):
     """The lesson to open, in the course's order."""
     st.session_state[PICK] = position()[0]
-    where.selectbox("Lesson", range(len(LESSONS)), key=PICK, on_change=_picked, width=520,
-                    format_func=lambda i: f"{i + 1} · {LESSONS[i].experiment} · "
-                                          f"{LESSONS[i].title}")
+    # The labels in this run's language: a format_func called later (AppTest calls it
+    # outside the script run) still gives the labels drawn
+    labels = [f"{i + 1} · {lesson.experiment} · {_(lesson.title)}"
+              for i, lesson in enumerate(LESSONS)]
+    where.selectbox(_("Lesson"), range(len(LESSONS)), key=PICK, on_change=_picked, width=520,
+                    format_func=labels.__getitem__)
 
 
 def _picked():
@@ -97,15 +103,14 @@ def buttons(where, at, scope=ALL, name="lessons", keys=True):
     before = steps[here - 1] if here else None
     after = steps[here + 1] if here + 1 < len(steps) else None
     revealed = result_of(lesson, at[1]) is not None
-    specs = [("Back", "arrow_back", _go, (before,), before is None,
-              "The step before: your prediction and its reveal are kept."),
-             ("Reveal", "visibility", _reveal, (at,),
+    specs = [("back", _("Back"), "arrow_back", _go, (before,), before is None,
+              _("The step before: your prediction and its reveal are kept.")),
+             ("reveal", _("Reveal"), "visibility", _reveal, (at,),
               revealed or not _predicted(lesson, at[1], name),
-              "Run the real thing and compare it with your prediction."),
-             ("Next", "arrow_forward", _go, (after,), after is None,
-              "The next step (or lesson).")]
-    for label, icon, on_click, args, disabled, tip in specs:
-        button = label.lower()
+              _("Run the real thing and compare it with your prediction.")),
+             ("next", _("Next"), "arrow_forward", _go, (after,), after is None,
+              _("The next step (or lesson)."))]
+    for button, label, icon, on_click, args, disabled, tip in specs:
         where.button(label, icon=f":material/{icon}:", key=f"{name}.{button}",
                      on_click=on_click, args=args, disabled=disabled, help=tip,
                      shortcut=KEYS[button] if keys else None,
@@ -157,8 +162,8 @@ def show_step(at, scope=ALL, name="lessons", keys=True, buttons_here=True, intro
     left, right = st.columns(widths, gap="large")
     with left:
         if intro:
-            st.caption(lesson.intro)
-        st.markdown(f"**{step.question}**")
+            st.caption(_(lesson.intro))
+        st.markdown(f"**{_(step.question)}**")
         prediction = predict(lesson, step_i, name)
         if buttons_here:
             buttons(st.container(horizontal=True), at, scope, name, keys)
@@ -167,11 +172,11 @@ def show_step(at, scope=ALL, name="lessons", keys=True, buttons_here=True, intro
             comparison(step, prediction, step.read(result))
             first = committed_of(lesson, step_i)
             if first is not None and first != prediction:
-                st.caption(f"Before the reveal you said {plain(said(first, step.predict))}; "
-                           "the tally counts that one.")
-            st.info(step.why, icon=":material/lightbulb:")
+                st.caption(_("Before the reveal you said {prediction}; the tally counts that "
+                             "one.").format(prediction=plain(said(first, step.predict))))
+            st.info(_(step.why), icon=":material/lightbulb:")
         elif result is None:
-            st.caption("Commit to a prediction, then press **Reveal**.")
+            st.caption(_("Commit to a prediction, then press **Reveal**."))
     with right:
         if result is not None and prediction is not None:
             reveal(step, prediction, result, sized)
@@ -191,15 +196,20 @@ def predict(lesson, i, name="lessons"):
             else spec.start
     if isinstance(spec, Choice):
         if spec.table is not None:
-            shown = {name: [f"{v:g}" for v in values] for name, values in spec.table.items()}
-            st.dataframe(pd.DataFrame(shown, index=spec.options), width="content")
-        short = spec.table is not None or max(map(len, spec.options)) <= 8
-        value = st.radio("Your prediction", spec.options, key=key, index=None,
-                         horizontal=short)
+            table = {name: [f"{v:g}" for v in values] for name, values in spec.table.items()}
+            st.dataframe(pd.DataFrame(table, index=[_(o) for o in spec.options]),
+                         width="content")
+        # The options stay English (the run's answer is one of them); each is shown in
+        # this run's language (a dict: the same labels whenever format_func is called)
+        shown = {option: _(option) for option in spec.options}
+        short = spec.table is not None or max(map(len, shown.values())) <= 8
+        value = st.radio(_("Your prediction"), spec.options, key=key, index=None,
+                         horizontal=short, format_func=shown.__getitem__)
     else:
         decimals = max(0, -math.floor(math.log10(spec.step) + 1e-9))
-        value = st.slider(f"Your prediction{f' ({spec.unit})' if spec.unit else ''}",
-                          spec.lo, spec.hi, step=spec.step, key=key,
+        label = (_("Your prediction ({unit})").format(unit=_(spec.unit)) if spec.unit
+                 else _("Your prediction"))
+        value = st.slider(label, spec.lo, spec.hi, step=spec.step, key=key,
                           format=f"%.{decimals}f")
     if value is not None:
         st.session_state.setdefault(PREDICTIONS, {})[(lesson.key, i)] = value
@@ -211,10 +221,10 @@ def predict(lesson, i, name="lessons"):
 def said(value, spec):
     """A prediction or an answer as the page shows it."""
     if isinstance(value, tuple):
-        return " or ".join(value) if value else "none"
+        return _(" or ").join(map(_, value)) if value else _("none")
     if isinstance(value, str):
-        return value
-    unit = f" {spec.unit}" if spec.unit else ""
+        return _(value)
+    unit = f" {_(spec.unit)}" if spec.unit else ""
     return _decimals(value, spec.digits) + unit
 
 
@@ -229,16 +239,17 @@ def comparison(step, prediction, answer):
     yours, run = said(prediction, step.predict), said(answer, step.predict)
     if max(len(yours), len(run)) > METRIC_CHARS:  # a sentence: a metric would cut it
         st.markdown("  \n".join(f"{label} — **{plain(value, 200)}**" for label, value in (
-            ("Your prediction", yours), ("The run's answer", run),
-            ("Close?", "yes" if near else "no"))))
+            (_("Your prediction"), yours), (_("The run's answer"), run),
+            (_("Close?"), _(YES) if near else _(NO)))))
         return near
     places = st.columns(3)
-    places[0].metric("Your prediction", yours)
-    places[1].metric("The run's answer", run)
+    places[0].metric(_("Your prediction"), yours)
+    places[1].metric(_("The run's answer"), run)
     off = None
     if not isinstance(step.predict, Choice):
-        off = f"off by {_decimals(abs(prediction - answer), step.predict.digits)}"
-    places[2].metric("Close?", "yes" if near else "no", delta=off, delta_color="off",
+        off = _("off by {difference}").format(
+            difference=_decimals(abs(prediction - answer), step.predict.digits))
+    places[2].metric(_("Close?"), _(YES) if near else _(NO), delta=off, delta_color="off",
                      delta_arrow="off")
     return near
 
@@ -251,10 +262,13 @@ def reveal(step, prediction, result, sized=lambda spec: spec):
     elif isinstance(figure, Curves):
         st.vega_lite_chart(sized(curves_spec(figure, prediction)), width="stretch")
     elif isinstance(figure, Table):
-        frame = pd.DataFrame(figure.columns, index=pd.Index(figure.index, name=figure.index_name))
+        columns = {_(name): values for name, values in figure.columns.items()}
+        index = [_(words(r)) for r in figure.index]
+        frame = pd.DataFrame(columns, index=pd.Index(index, name=_(figure.index_name)))
         frame = frame.map(lambda v: str(v) if isinstance(v, int) else human(v))  # counts whole
-        if prediction in figure.index:
-            frame.insert(0, "your pick", ["←" if r == prediction else "" for r in figure.index])
+        if prediction in figure.index:  # the option (English) the learner picked
+            frame.insert(0, _("your pick"), ["←" if r == prediction else ""
+                                             for r in figure.index])
         st.dataframe(frame, width="content")
     elif isinstance(figure, Printed):
         st.code("\n".join(f">>> {code}\n{out}" for code, out in figure.lines), language=None,
@@ -265,8 +279,9 @@ def reveal(step, prediction, result, sized=lambda spec: spec):
 def fit_spec(fig, prediction):
     """The fitted curve and the data; the answer and the prediction as rules on its axis."""
     marks = pd.DataFrame({"v": [fig.answer, float(prediction)],
-                          "who": [f"the run: {human(fig.answer, 2)}",
-                                  f"your prediction: {human(prediction, 2)}"]})
+                          "who": [_("the run: {value}").format(value=human(fig.answer, 2)),
+                                  _("your prediction: {value}").format(
+                                      value=human(prediction, 2))]})
     channel = "x" if fig.axis == "x" else "y"
     colors = {"domain": list(marks["who"]), "range": [charts.MODEL, PICK_COLOR]}
     layers = [
@@ -290,9 +305,10 @@ def fit_spec(fig, prediction):
                        "encoding": {"y": {"datum": 0.5, "type": "quantitative"}}})
     datasets = {"curve": pd.DataFrame({"x": fig.x, "y": fig.y}),
                 "points": pd.DataFrame({"x": fig.data_x, "y": fig.data_y}), "marks": marks}
-    title = "Where P(pass) crosses ½" if fig.axis == "x" else f"The fitted line at x = {fig.at:g}"
+    title = (_("Where P(pass) crosses ½") if fig.axis == "x"
+             else _("The fitted line at x = {x}").format(x=f"{fig.at:g}"))
     y_domain = [-0.05, 1.05] if fig.axis == "x" else None  # a probability, points at 0 and 1
-    return charts.drawable(charts.spec(title, layers, datasets, fig.x_title, fig.y_title,
+    return charts.drawable(charts.spec(title, layers, datasets, _(fig.x_title), _(fig.y_title),
                                        y_domain=y_domain))
 
 
@@ -300,7 +316,7 @@ def curves_spec(fig, prediction):
     """The runs' curves overlaid, the one the learner picked named so in the legend."""
     rows = []
     for name, (xs, ys) in fig.series.items():
-        label = f"{name} (your pick)" if name == prediction else name
+        label = _("{name} (your pick)").format(name=_(name)) if name == prediction else _(name)
         keep = charts.drawn(len(xs))
         rows += [(xs[i], ys[i], label) for i in keep
                  if ys[i] is not None and math.isfinite(ys[i]) and (ys[i] > 0 or not fig.log_y)]
@@ -311,8 +327,9 @@ def curves_spec(fig, prediction):
                          "y": {"field": "value", "type": "quantitative", "scale": scale},
                          "color": {"field": "run", "type": "nominal", "title": None,
                                    "sort": None}}}
-    return charts.spec(fig.y_title.capitalize(), [line], {"curves": data}, fig.x_title,
-                       fig.y_title)
+    y_title = _(fig.y_title)
+    return charts.spec(y_title[:1].upper() + y_title[1:], [line], {"curves": data},
+                       _(fig.x_title), y_title)
 
 
 # -- the tally ----------------------------------------------------------------------
@@ -320,27 +337,28 @@ def curves_spec(fig, prediction):
 def tally(lesson):
     """The lesson's predictions (as committed at Reveal) beside the runs' answers, and how
     many were close: for the learner to see, not a mark."""
-    rows, close = [], 0
+    rows, close, revealed = [], 0, 0
     for i, step in enumerate(lesson.steps):
         result, prediction = result_of(lesson, i), committed_of(lesson, i)
         if result is None or prediction is None:
             rows.append((i + 1, said(prediction, step.predict) if prediction is not None
-                         else "—", "not revealed", "—"))
+                         else "—", _("not revealed"), "—"))
             continue
         answer = step.read(result)
         near = step.close(prediction, answer)
         close += near
+        revealed += 1
         rows.append((i + 1, said(prediction, step.predict), said(answer, step.predict),
-                     "yes" if near else "no"))
-    revealed = sum(r[2] != "not revealed" for r in rows)
+                     _(YES) if near else _(NO)))
     everywhere = session_tally()
-    st.subheader("Your predictions in this lesson")
-    st.markdown(f"Close on **{close} of {revealed}** revealed predictions in this lesson, "
-                f"**{everywhere[0]} of {everywhere[1]}** in this session. Not a mark: a "
-                f"prediction that missed is the one that teaches the most.")
-    st.dataframe(pd.DataFrame(rows, columns=["step", "your prediction at Reveal",
-                                             "the run's answer",
-                                             "close"]).set_index("step"), width="content")
+    st.subheader(_("Your predictions in this lesson"))
+    st.markdown(_("Close on **{close} of {revealed}** revealed predictions in this lesson, "
+                  "**{close_all} of {revealed_all}** in this session. Not a mark: a "
+                  "prediction that missed is the one that teaches the most.").format(
+        close=close, revealed=revealed, close_all=everywhere[0], revealed_all=everywhere[1]))
+    st.dataframe(pd.DataFrame(rows, columns=[_("step"), _("your prediction at Reveal"),
+                                             _("the run's answer"),
+                                             _("close")]).set_index(_("step")), width="content")
 
 
 def session_tally():

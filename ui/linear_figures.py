@@ -9,6 +9,7 @@ labels short and sends only finite numbers (Vega-Lite draws nothing near an inf)
 """
 import pandas as pd
 
+from lab.i18n import N_, _
 from lab.instruments.landscape import largest_stable_lr
 from lab.numbers import human
 from ui.charts import INK, MODEL, MUTED, NOW, ON_DARK, TRAIN, drawable, spec
@@ -42,8 +43,8 @@ def fit_line(w, b, X, y, x_new):
                       "y": {"field": "y", "type": "quantitative"},
                       "text": {"field": "label"}}},
     ]
-    return drawable(spec("The fitted line and the prediction", layers, datasets,
-                          "hours x", "points ŷ", x_domain=[0, X_MAX], y_domain=Y_RANGE))
+    return drawable(spec(_("The fitted line and the prediction"), layers, datasets,
+                          _("hours x"), _("points ŷ"), x_domain=[0, X_MAX], y_domain=Y_RANGE))
 
 
 def _in_frame(w, b):
@@ -79,20 +80,35 @@ def loss_over_w(ws, curve, path, now, y_title):
     ]
     for layer in layers:  # room below 0 for the dot at the bottom of the valley
         layer["encoding"]["y"]["scale"] = {"padding": 14}
-    return drawable(spec("Loss against w (b held at its current value)", layers, datasets,
+    return drawable(spec(_("Loss against w (b held at its current value)"), layers, datasets,
                           "w", y_title))
 
 
 GRAD_COLUMNS = {"ŷ": "ŷ = w·x + b", "loss": "ℓ = (ŷ − y)²",
                 "grad_w": "∂ℓ/∂w = 2x(ŷ − y)", "grad_b": "∂ℓ/∂b = 2(ŷ − y)",
-                "w": "w before", "b": "b before"}
+                "w": N_("w before"), "b": N_("b before")}
+COUNT_COLUMNS = {"epoch": N_("epoch"), "update": N_("update")}  # titled, not formatted
 
 
 def grad_table(rows):
     """The per-sample rows of lab.instruments.linear_trace.sample_grads, titled and formatted."""
-    table = pd.DataFrame(rows).rename(columns=GRAD_COLUMNS)
+    titles = {name: _(title) for name, title in GRAD_COLUMNS.items()}  # the formulas stay
+    counts = {name: _(title) for name, title in COUNT_COLUMNS.items()}
+    table = pd.DataFrame(rows).rename(columns={**counts, **titles})
     return table.style.format({"x": "{:g}", "y": "{:g}",
-                               **{title: human for title in GRAD_COLUMNS.values()}})
+                               **{title: human for title in titles.values()}})
+
+
+WHY = {  # the reason of why_diverged, for each reduction
+    "sum": N_("**Why:** on these {n} points, full-batch gradient descent on the sum of the "
+              "squared errors converges only for lr below {limit} (2 ÷ the steepest curvature "
+              "of the loss bowl). Above it every update lands higher on the far side of the "
+              "valley than it started."),
+    "mean": N_("**Why:** on these {n} points, full-batch gradient descent on the mean of the "
+               "squared errors converges only for lr below {limit} (2 ÷ the steepest curvature "
+               "of the loss bowl). Above it every update lands higher on the far side of the "
+               "valley than it started."),
+}
 
 
 def why_diverged(run, choices):
@@ -101,17 +117,17 @@ def why_diverged(run, choices):
     X, y, c = run.data.X_train, run.data.y_train, run.config
     limit, n = largest_stable_lr(X, y, c.reduction), len(y)
     safe = max([lr for lr in choices if lr < min(limit, c.lr)], default=min(choices))
-    text = (f"**Why:** on these {n} points, full-batch gradient descent on the "
-            f"{c.reduction} of the squared errors converges only for lr below "
-            f"{limit:.3g} (2 ÷ the steepest curvature of the loss bowl). Above it every "
-            f"update lands higher on the far side of the valley than it started. "
-            f"Try lr {safe:g}")
+    reason = _(WHY[c.reduction]).format(n=n, limit=f"{limit:.3g}")
     if c.reduction == "sum":
-        text += (f", or the **mean** reduction: its gradient is the sum's ÷ {n}, so "
-                 f"its limit is {largest_stable_lr(X, y, 'mean'):.3g}")
+        advice = _("Try lr {safe}, or the **mean** reduction: its gradient is the sum's ÷ {n}, "
+                   "so its limit is {limit}").format(
+            safe=f"{safe:g}", n=n, limit=f"{largest_stable_lr(X, y, 'mean'):.3g}")
+    else:
+        advice = _("Try lr {safe}").format(safe=f"{safe:g}")
     if c.batch_size < n:
-        text += " (with mini-batches each batch has its own limit; this is the full batch's)"
-    return text + "."
+        return _("{reason} {advice} (with mini-batches each batch has its own limit; this is "
+                 "the full batch's).").format(reason=reason, advice=advice)
+    return _("{reason} {advice}.").format(reason=reason, advice=advice)
 
 
 def log_loss_axis(curves):

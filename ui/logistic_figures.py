@@ -7,11 +7,14 @@ change, so the charts update in place.
 import pandas as pd
 import torch
 
+from lab.i18n import N_, _
 from ui.charts import (CLASS_COLORS, INK, MAX_POINTS, MODEL, MODEL_DASH, MUTED, NOW, ON_DARK,
                        TRAIN, TRUTH, TRUTH_DASH, spec)
 
 CLASSES = ["y = 0", "y = 1"]
 CLASS_SHAPES = ["circle", "square"]
+LINE_NAMES = {"model": N_("model"), "true": N_("true")}  # the decision boundary's legend
+MOMENTS = {"initial": N_("initial"), "now": N_("now")}  # the profile's two marked points
 
 
 def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
@@ -43,8 +46,8 @@ def sigmoid_1d(model, X, y, feature_name, x_max=10.0):
                       "y": {"datum": 0.12, "type": "quantitative"},
                       "text": {"field": "label"}}},
     ]
-    y_title = "P(pass)" if feature_name == "hours" else "P(y = 1)"
-    return spec("Fitted sigmoid", layers, datasets, feature_name, y_title,
+    y_title = _("P(pass)") if feature_name == "hours" else "P(y = 1)"
+    return spec(_("Fitted sigmoid"), layers, datasets, feature_name, y_title,
                  x_domain=[lo, hi], y_domain=[-0.05, 1.05])
 
 
@@ -62,7 +65,7 @@ def sigmoid_z(model, X, y):
         "points": _points(z, p, y),
     }
     layers = [_curve_layer("curve", "x", "p"), _points_layer(), _half_rule()]
-    return spec("Every example on the sigmoid", layers, datasets, "z = w·x + b", "ŷ = σ(z)",
+    return spec(_("Every example on the sigmoid"), layers, datasets, "z = w·x + b", "ŷ = σ(z)",
                  x_domain=[-reach, reach], y_domain=[-0.05, 1.05])
 
 
@@ -71,9 +74,11 @@ def decision_boundary(model, X, y, feature_names, true_params=None):
     X, y = X[:MAX_POINTS], y[:MAX_POINTS]
     x_lo, x_hi = X[:, 0].min().item(), X[:, 0].max().item()
     y_lo, y_hi = X[:, 1].min().item(), X[:, 1].max().item()
-    lines = [("model", model.params())]  # the legend names only the lines there are
+    # the legend names only the lines there are
+    lines = [(_(LINE_NAMES["model"]), model.params())]
     if true_params:
-        lines.append(("true", {k: torch.tensor(v) for k, v in true_params.items()}))
+        lines.append((_(LINE_NAMES["true"]),
+                      {k: torch.tensor(v) for k, v in true_params.items()}))
     rows = []
     for name, p in lines:
         w, b = p["weight"].reshape(-1), p["bias"].reshape(-1)[0]
@@ -82,7 +87,7 @@ def decision_boundary(model, X, y, feature_names, true_params=None):
                 rows.append((name, x0, (-(w[0] * x0 + b) / w[1]).item()))
     datasets = {"points": _points(X[:, 0], X[:, 1], y),
                 "lines": pd.DataFrame(rows, columns=["line", "x", "y"])}
-    names = [name for name, _ in lines]
+    names = [name for name, _params in lines]
     layers = [
         _points_layer(),
         # the model blue and solid, the truth ink and dashed: apart in colour and dash
@@ -99,7 +104,7 @@ def decision_boundary(model, X, y, feature_names, true_params=None):
                                       "range": [MODEL_DASH, TRUTH_DASH][:len(names)]}},
          }},
     ]
-    boundary = spec("Decision boundary", layers, datasets, feature_names[0], feature_names[1],
+    boundary = spec(_("Decision boundary"), layers, datasets, feature_names[0], feature_names[1],
                     x_domain=[x_lo, x_hi], y_domain=[y_lo, y_hi])
     # the classes' colours and the lines' are two scales; each layer's legend merges its
     # own channels: coloured points of two shapes, coloured lines of two dashes
@@ -140,10 +145,11 @@ def _half_rule():
 def profile(ts, losses, title):
     """The loss along the straight line from the initial (t = 0) to the current (t = 1) parameters."""
     data = pd.DataFrame({"t": list(ts), "loss": losses})
-    marks = pd.DataFrame({"t": [0.0, 1.0], "label": ["initial", "now"]})
+    moments = [_(MOMENTS["initial"]), _(MOMENTS["now"])]
+    marks = pd.DataFrame({"t": [0.0, 1.0], "label": moments})
     t = {"field": "t", "type": "quantitative"}
     when = {"field": "label", "type": "nominal", "legend": None,
-            "scale": {"domain": ["initial", "now"], "range": [MUTED, NOW]}}
+            "scale": {"domain": moments, "range": [MUTED, NOW]}}
     layers = [
         {"data": {"name": "line"}, "mark": {"type": "line", "strokeWidth": 4, "color": TRAIN},
          "encoding": {"x": t, "y": {"field": "loss", "type": "quantitative"}}},
@@ -155,4 +161,4 @@ def profile(ts, losses, title):
          "encoding": {"x": t, "text": {"field": "label"}, "color": when}},
     ]
     return spec(title, layers, {"line": data, "marks": marks},
-                 "t (0: initial, 1: now)", "mean loss")
+                 _("t (0: initial, 1: now)"), _("mean loss"))

@@ -3,6 +3,7 @@ colours of every other chart (ui.charts)."""
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lab.i18n import _
 from ui.charts import CLASS_COLORS, GRID, INK, MODEL, MUTED, ON_DARK, SERIES, TRAIN
 
 FONT = dict(size=16, color=INK)  # not Streamlit's light grey: a back row reads this
@@ -35,12 +36,13 @@ def bce_curves_figure(y_hat, loss_y1, loss_y0, rows):
             mode="markers+text", showlegend=False, cliponaxis=False,
             textposition=["bottom right" if o else "top right" if label == 1 else "top left"
                           for o in off],  # clear of its own curve
-            text=[f" row {r[0]}: {r[3]:.4g}" + (" ↑ off the scale" if o else "")
-                  for r, o in zip(mine, off)], textfont=FONT,
+            text=[(_(" row {row}: {loss} ↑ off the scale") if o else _(" row {row}: {loss}"))
+                  .format(row=r[0], loss=f"{r[3]:.4g}") for r, o in zip(mine, off)],
+            textfont=FONT,
             marker=dict(size=14, color=COLORS[label], line=dict(color=ON_DARK, width=2),
                         symbol=["triangle-up" if o else "circle" for o in off]))
-    fig.update_xaxes(title_text="predicted probability ŷ", range=[-0.03, 1.12])
-    fig.update_yaxes(title_text="BCE of one example", range=[0, BCE_TOP])
+    fig.update_xaxes(title_text=_("predicted probability ŷ"), range=[-0.03, 1.12])
+    fig.update_yaxes(title_text=_("BCE of one example"), range=[0, BCE_TOP])
     return _on_top(_style(fig))
 
 
@@ -50,12 +52,12 @@ def sigmoids_figure(z, curves):
     others = iter(SERIES)  # the logistic σ is the model's, blue; the rest each their own
     for name, values in curves.items():
         logistic = name.startswith("logistic")
-        fig.add_scatter(x=z.tolist(), y=values.tolist(), mode="lines", name=name,
+        fig.add_scatter(x=z.tolist(), y=values.tolist(), mode="lines", name=_(name),
                         line=dict(width=5 if logistic else 2.5,
                                   color=MODEL if logistic else next(others)))
     fig.add_hline(y=0.5, line=dict(color=MUTED, dash="dash"))
     fig.update_xaxes(title_text="z = w·x + b")
-    fig.update_yaxes(title_text="output in (0, 1)", range=[-0.02, 1.02])
+    fig.update_yaxes(title_text=_("output in (0, 1)"), range=[-0.02, 1.02])
     return _on_top(_style(fig, height=460))
 
 
@@ -68,7 +70,7 @@ def _on_top(fig):
 def mse_vs_bce_figure(columns, z_mark=None):
     """Left: MSE and BCE of one example with y = 1; right: their gradients d loss / dz."""
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
-        "the loss, for y = 1", "its gradient d loss / dz"))
+        _("the loss, for y = 1"), _("its gradient d loss / dz")))
     z = columns["z"]
     pairs = (("MSE", "dMSE/dz", SERIES[1], "(σ(z) − 1)²"),
              ("BCE", "dBCE/dz", TRAIN, "−log σ(z)"))  # BCE: the loss the lab trains with
@@ -81,8 +83,8 @@ def mse_vs_bce_figure(columns, z_mark=None):
     if z_mark is not None:
         fig.add_vline(x=z_mark, line=dict(color=MUTED, dash="dash"))
     fig.update_annotations(font=FONT)
-    fig.update_xaxes(title_text="z (y = 1: negative z is confidently wrong)")
-    fig.update_yaxes(title_text="loss", row=1, col=1, range=[0, 5])
-    fig.update_yaxes(title_text="d loss / dz", row=1, col=2)
+    fig.update_xaxes(title_text=_("z (y = 1: negative z is confidently wrong)"))
+    fig.update_yaxes(title_text=_("loss"), row=1, col=1, range=[0, 5])
+    fig.update_yaxes(title_text=_("d loss / dz"), row=1, col=2)
     fig.update_layout(legend=dict(orientation="h", y=-0.25))
     return _style(fig, height=480)

@@ -4,12 +4,14 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from lab.data.csvdata import CsvError, csv_dataset, decode, read_table
+from lab.data.csvdata import CsvError, Said, csv_dataset, decode, describe, read_table
 from lab.data import as_classes, standardized
+from lab.i18n import N_, _
 from ui.datasets import dataset_or_error
 from ui.text import plain, quoted
 
 CHOICE = "csv"  # the dataset option that means "my own file"
+TASKS = {"binary": N_("binary"), "multiclass": N_("multiclass")}  # as a message names them
 CACHED_FILES = 4  # header and dataset (or refusal) of the newest file or two, per session
 
 
@@ -31,29 +33,36 @@ def own_dataset(page, config, tasks):
     The file stays in this session only; nothing in it is evaluated.
     """
     upload = st.file_uploader(
-        "Your CSV: numeric feature columns and one label column, a header row first",
+        _("Your CSV: numeric feature columns and one label column, a header row first"),
         type=["csv", "txt"], key=f"{page}.upload")
     if upload is None:
-        st.info("Upload a CSV file to train on it. Labels may be any two values for logistic "
-                "regression (up to 20 classes for softmax); every other column must be numeric.")
+        st.info(_("Upload a CSV file to train on it. Labels may be any two values for "
+                  "logistic regression (up to 20 classes for softmax); every other column "
+                  "must be numeric."))
         return None
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()
     try:
         header = _cached(("header", digest), lambda: read_table(decode(raw))[0])
-        label = st.selectbox("Label column", header, index=len(header) - 1,
+        label = st.selectbox(_("Label column"), header, index=len(header) - 1,
                              key=f"{page}.label.{upload.file_id}")
         data = _cached((digest, upload.name, config.seed, label, config.standardize, tasks),
                        lambda: _prepared(raw, upload.name, config, label, tasks, digest))
     except CsvError as exc:
-        st.error(f"**{plain(upload.name)}** cannot be used: {plain(exc, limit=600)}")
+        st.error(_("**{file}** cannot be used: {why}").format(file=plain(upload.name),
+                                                               why=plain(exc, limit=600)))
         return None
     if data.task not in tasks:
-        st.error(f"**{plain(upload.name)}** has {data.num_classes} classes in {quoted(label)}; "
-                 f"this page's model needs {' or '.join(tasks)} labels. Choose another label "
-                 f"column or file.")
+        st.error(_("**{file}** has {count} classes in {label}; this page's model needs {tasks} "
+                   "labels. Choose another label column or file.").format(
+            file=plain(upload.name), count=data.num_classes, label=quoted(label),
+            tasks=_(" or ").join(_(TASKS.get(task, task)) for task in tasks)))
         return None
-    st.caption(plain(data.description, limit=400))
+    # said again in the language of this run: data.description is in the language of the
+    # run that read the file
+    rows = len(data.y_train) + (0 if data.y_test is None else len(data.y_test))
+    st.caption(plain(describe(upload.name, rows, data.feature_names, label, data.class_names),
+                     limit=400))
     return data
 
 
@@ -69,7 +78,8 @@ def _prepared(raw, name, config, label, tasks, digest):
 def _cached(key, make):
     """Made once per key in this session: a rerun (every click) does not parse the file
     again, and the run made from it keeps seeing the very same Dataset. A refused file
-    is kept as its message alone and refused again from it, unread."""
+    is kept as its message alone and refused again from it, unread: the message's facts
+    (Said), not its sentence, so it is said in the language of the run that shows it."""
     cache = st.session_state.setdefault("lab.csv_cache", {})
     if key not in cache:
         if len(cache) >= CACHED_FILES:
@@ -77,14 +87,14 @@ def _cached(key, make):
         try:
             cache[key] = make()
         except CsvError as exc:  # not the exception: its frames hold the file's text
-            cache[key] = Refused(str(exc))
+            cache[key] = Refused(exc.said)
     if isinstance(cache[key], Refused):
-        raise CsvError(cache[key].message)
+        raise CsvError(cache[key].said)
     return cache[key]
 
 
 @dataclass(frozen=True)
 class Refused:
-    """Why a file cannot be used, as CsvError said it."""
+    """Why a file cannot be used: CsvError's msgid and facts, said when shown."""
 
-    message: str
+    said: Said

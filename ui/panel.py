@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
+from lab.i18n import N_, _
 from lab.instruments.stepthrough import step_explained
 from lab.train import (Diverged, EpochEnd, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
@@ -28,6 +29,13 @@ from ui.throttle import ALL, STATUS, Throttle
 
 LOCK_WAIT_SECONDS = 10
 STEP_ROWS_KEPT = 256  # rows of the newest batch kept for the worked tables, never a whole set
+# The run buttons: name (the widget key's end and lecture mode's key), icon, label, help.
+BUTTONS = (
+    ("train", "play_arrow", N_("Train"), N_("Train to the epochs set (or that many more).")),
+    ("stop", "pause", N_("Stop"), N_("Stop and keep everything so far.")),
+    ("step", "skip_next", N_("Step"), N_("Train exactly one mini-batch.")),
+    ("reset", "restart_alt", N_("Reset"), N_("Start again from the initial parameters.")),
+)
 
 
 @dataclass
@@ -118,23 +126,21 @@ class Panel:
         # line on screen, and the status vanished for the rest of the script run (a
         # browser test read no status right after Stop).
         self._draw_status()
-        buttons = [
-            ("Train", "play_arrow", self._on_train, "Train to the epochs set (or that many more)."),
-            ("Stop", "pause", self._on_stop, "Stop and keep everything so far."),
-            ("Step", "skip_next", self._on_step, "Train exactly one mini-batch."),
-            ("Reset", "restart_alt", self._on_reset, "Start again from the initial parameters."),
-        ]
-        for place, (label, icon, on_click, tip) in zip(places, buttons):
-            name = label.lower()
-            place.button(label, icon=f":material/{icon}:", key=f"{self.page}.{name}",
-                         on_click=on_click, help=tip,
+        on_click = {"train": self._on_train, "stop": self._on_stop, "step": self._on_step,
+                    "reset": self._on_reset}
+        for place, (name, icon, label, tip) in zip(places, BUTTONS):
+            place.button(_(label), icon=f":material/{icon}:", key=f"{self.page}.{name}",
+                         on_click=on_click[name], help=_(tip),
                          width="content" if lecture_mode else "stretch",
                          shortcut=lecture.KEYS[name] if lecture_mode else None,
-                         type="primary" if label == "Train" else "secondary")
+                         type="primary" if name == "train" else "secondary")
         if self.settings_changed and not lecture_mode:  # lecture mode: the status says it
-            st.info("Settings changed since this run started: the run on screen keeps its "
-                    "own dataset and settings. **Train** or **Step** starts a new run with "
-                    "the new ones" + (" once this one stops." if s.running else "."))
+            st.info(_("Settings changed since this run started: the run on screen keeps its "
+                      "own dataset and settings. **Train** or **Step** starts a new run with "
+                      "the new ones once this one stops.") if s.running else
+                    _("Settings changed since this run started: the run on screen keeps its "
+                      "own dataset and settings. **Train** or **Step** starts a new run with "
+                      "the new ones."))
         self.notice = layout.notes.empty() if lecture_mode else st.empty()
         self._show_message()
         if s.start_pending:  # a train=1 link's first run: the browser says when to train
@@ -262,8 +268,9 @@ class Panel:
         self.state.last_step = few_rows(self.state.last_step)
 
     def _report(self, exc):
-        self.state.message = ("error", f"Training stopped by an error: {type(exc).__name__}: "
-                              f"{exc}. The run so far is kept; Reset starts a new one.")
+        self.state.message = ("error", _(
+            "Training stopped by an error: {error}: {detail}. The run so far is kept; Reset "
+            "starts a new one.").format(error=type(exc).__name__, detail=exc))
         self._show_message()
 
     def _note(self, event):
@@ -297,7 +304,7 @@ class Panel:
         """The per-session lock: with fast reruns two script runs must not train one model."""
         lock = self.state.lock
         if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
-            raise RuntimeError("the previous training run did not let go; press Reset")
+            raise RuntimeError(_("the previous training run did not let go; press Reset"))
         try:
             yield
         finally:
@@ -325,19 +332,33 @@ def status_line(state, num_epochs, changed=False):
     `num_epochs` is the page's setting; `changed`: the page's settings are not the run's.
     """
     run = state.run
-    epoch = f"**Epoch {run.epoch}**"
-    batch = f", batch {run.batch} of {len(run.order)}" if run.batch else ""
+    batch = {"batch": run.batch, "batches": len(run.order)} if run.batch else None
     if state.running:
-        return f"{epoch} of {state.target_epochs}{batch} · training…"
+        where = _where(run.epoch, state.target_epochs, batch)
+        return _("{where} · training…").format(where=where)
     if run.diverged:  # also at the very first update, which was undone (epoch 0)
-        return f"{epoch}{batch} · stopped: diverged"
+        return _("{where} · stopped: diverged").format(where=_where(run.epoch, None, batch))
     if _untrained(run):
-        return f"{epoch} of {num_epochs} · ready"
+        return _("{where} · ready").format(where=_where(run.epoch, num_epochs, None))
     if changed:
-        return f"{epoch}{batch} · stopped (Train starts a new run)"
+        return _("{where} · stopped (Train starts a new run)").format(
+            where=_where(run.epoch, None, batch))
     if run.epoch < num_epochs:
-        return f"{epoch} of {num_epochs}{batch} · stopped"
-    return f"{epoch}{batch} · stopped (Train: {num_epochs} more epochs)"
+        return _("{where} · stopped").format(where=_where(run.epoch, num_epochs, batch))
+    return _("{where} · stopped (Train: {epochs} more epochs)").format(
+        where=_where(run.epoch, None, batch), epochs=num_epochs)
+
+
+def _where(epoch, total, batch):
+    """The run's place: "**Epoch 3** of 20, batch 2 of 5", without the parts that are None."""
+    if total is None and batch is None:
+        return _("**Epoch {epoch}**").format(epoch=epoch)
+    if total is None:
+        return _("**Epoch {epoch}**, batch {batch} of {batches}").format(epoch=epoch, **batch)
+    if batch is None:
+        return _("**Epoch {epoch}** of {total}").format(epoch=epoch, total=total)
+    return _("**Epoch {epoch}** of {total}, batch {batch} of {batches}").format(
+        epoch=epoch, total=total, **batch)
 
 
 DRAWN_WAIT_MS = 10_000  # a browser that never shows Stop gets its training anyway

@@ -7,10 +7,19 @@ import pandas as pd
 import streamlit as st
 
 from lab.export import export_script, metrics_csv, save_params
+from lab.i18n import DEFAULT, N_, _, current
 from ui.charts import DASHED, INK, SERIES, SOLID, chart, epoch_axis, lettering
+from ui.controls import DATASET_LABELS
 from ui.text import numbers_as_text
 
 MAX_RUNS = 12  # per session: each holds at most 2000 curve points and a small model
+# A run's implementation and reduction, as its label names them (nn stays nn)
+IMPLS = {"manual": N_("manual"), "nn": "nn", "both": N_("both")}
+REDUCTIONS = {"mean": N_("mean"), "sum": N_("sum")}
+# The runs table's columns: the summary's keys, and the headers shown
+COLUMNS = {"run": N_("run"), "epochs": N_("epochs"), "train loss": N_("train loss"),
+           "train acc": N_("train acc"), "test loss": N_("test loss"),
+           "test acc": N_("test acc")}
 
 
 @dataclass
@@ -22,10 +31,26 @@ class RunRecord:
     @property
     def label(self):
         c = self.run.config
-        batch = "full" if c.batch_size >= len(self.run.data.y_train) else c.batch_size
         lrs = "→".join(f"{lr:g}" for lr in self.run.lrs)
-        return (f"#{self.id} {c.dataset} · {c.impl} · lr {lrs} · batch {batch} · "
-                f"{c.reduction} · seed {c.seed}")
+        if c.batch_size >= len(self.run.data.y_train):
+            # TRANSLATORS: {impl} is manual, nn or both; {reduction} is mean or sum.
+            label = _("#{id} {dataset} · {impl} · lr {lrs} · batch full · {reduction} · "
+                      "seed {seed}")
+        else:
+            label = _("#{id} {dataset} · {impl} · lr {lrs} · batch {batch} · {reduction} · "
+                      "seed {seed}")
+        return label.format(
+            id=self.id, dataset=_dataset_name(c.dataset), lrs=lrs, batch=c.batch_size, seed=c.seed,
+            impl=_(IMPLS[c.impl]),
+            reduction=_(REDUCTIONS[c.reduction]))
+
+
+def _dataset_name(dataset):
+    """The dataset as a run's label names it: its key in English (hours-points), as it
+    always has; in another language its label in that language (a key is English words)."""
+    if current() == DEFAULT or dataset not in DATASET_LABELS:  # an upload: csv:its name
+        return dataset
+    return _(DATASET_LABELS[dataset])
 
 
 def _records():
@@ -47,22 +72,23 @@ def show(page):
     """The runs section: a table, an overlay of chosen runs' curves, export and delete."""
     records = [r for r in _records() if r.page == page and r.run.epoch > 0]
     if not records:
-        st.caption("Runs you train appear here, to compare and export.")
+        st.caption(_("Runs you train appear here, to compare and export."))
         return
     labels = {r.label: r for r in records}
     table = pd.DataFrame([_summary(r) for r in records]).dropna(axis="columns", how="all")
     numbers = [c for c in table.columns if c not in ("run", "epochs")]
-    st.dataframe(numbers_as_text(table, numbers), hide_index=True)
-    chosen = st.multiselect("Overlay the curves of", list(labels), default=list(labels)[-2:],
+    table = numbers_as_text(table, numbers).rename(columns=lambda c: _(COLUMNS[c]))
+    st.dataframe(table, hide_index=True)
+    chosen = st.multiselect(_("Overlay the curves of"), list(labels), default=list(labels)[-2:],
                             key=f"{page}.overlay.{records[-1].id}")  # a new run: new defaults
     if chosen:
         chart(st.empty(), overlay_spec([labels[c] for c in chosen]))
     export, delete = st.columns([3, 1])
-    which = export.selectbox("Export a run", list(labels), index=len(labels) - 1,
+    which = export.selectbox(_("Export a run"), list(labels), index=len(labels) - 1,
                              key=f"{page}.export_run")
     _downloads(export, labels[which])
-    gone = delete.multiselect("Delete runs", list(labels), key=f"{page}.delete_runs")
-    if delete.button("Delete", key=f"{page}.delete", disabled=not gone):
+    gone = delete.multiselect(_("Delete runs"), list(labels), key=f"{page}.delete_runs")
+    if delete.button(_("Delete"), key=f"{page}.delete", disabled=not gone):
         keep_ids = {labels[g].id for g in gone}
         st.session_state["lab.runs"] = [r for r in _records() if r.id not in keep_ids]
         st.rerun()
@@ -81,20 +107,20 @@ def overlay_spec(records):
     for r in records:
         impl = next(iter(r.run.models))
         epochs, cols = r.run.history.series(impl)
-        rows += [(r.label, e, v, "train") for e, v in zip(epochs, cols["train_loss"])
+        rows += [(r.label, e, v, _("train")) for e, v in zip(epochs, cols["train_loss"])
                  if math.isfinite(v)]  # JSON has no inf: one would break the chart
-        rows += [(r.label, e, v, "test") for e, v in zip(epochs, cols["test_loss"])
+        rows += [(r.label, e, v, _("test")) for e, v in zip(epochs, cols["test_loss"])
                  if v is not None and math.isfinite(v)]
     data = pd.DataFrame(rows, columns=["run", "epoch", "loss", "split"])
-    title = "Loss of the chosen runs"
+    title = _("Loss of the chosen runs")
     return {
         "title": title, "height": 380,
         "datasets": {"runs": data},
         "layer": [{"data": {"name": "runs"},
                    "mark": {"type": "line", "strokeWidth": 3, "point": bool(data["epoch"].max() < 30)},
                    "encoding": {
-                       "x": epoch_axis(),
-                       "y": {"field": "loss", "type": "quantitative", "title": "mean loss"},
+                       "x": _titled(epoch_axis(), _("epoch")),
+                       "y": {"field": "loss", "type": "quantitative", "title": _("mean loss")},
                        # a run each its colour, from the palette's series (ui.charts)
                        "color": {"field": "run", "type": "nominal", "title": None,
                                  "scale": {"range": SERIES},
@@ -104,10 +130,15 @@ def overlay_spec(records):
                                       "legend": {"symbolType": "stroke", "symbolSize": 600,
                                                  "symbolStrokeColor": INK, "symbolFillColor": INK,
                                                  "symbolStrokeWidth": 3},
-                                      "scale": {"domain": ["train", "test"],
+                                      "scale": {"domain": [_("train"), _("test")],
                                                 "range": [SOLID, DASHED]}}}}],
         "config": lettering(title),
     }
+
+
+def _titled(axis, title):
+    """An axis with its title: Vega-Lite's default, the field's name, is not translated."""
+    return axis if "title" in axis else {**axis, "title": title}
 
 
 def params_bytes(run):
@@ -120,16 +151,17 @@ def params_bytes(run):
 def _downloads(box, record):
     run, stem = record.run, f"run{record.id}-{record.run.config.dataset}"
     c = box.columns(3)
-    c[0].download_button("Metrics (CSV)", lambda: metrics_csv(run.history), f"{stem}-metrics.csv",
-                         "text/csv", key=f"{record.page}.dl_csv", on_click="ignore")
-    c[1].download_button("Parameters (.pt)", lambda: params_bytes(run), f"{stem}-params.pt",
+    c[0].download_button(_("Metrics (CSV)"), lambda: metrics_csv(run.history),
+                         f"{stem}-metrics.csv", "text/csv", key=f"{record.page}.dl_csv", on_click="ignore")
+    c[1].download_button(_("Parameters (.pt)"), lambda: params_bytes(run), f"{stem}-params.pt",
                          "application/octet-stream", key=f"{record.page}.dl_pt",
                          on_click="ignore")
-    c[2].download_button("Script (.py)", _script(run), f"{stem}.py", "text/x-python",
+    c[2].download_button(_("Script (.py)"), _script(run), f"{stem}.py", "text/x-python",
                          key=f"{record.page}.dl_py", on_click="ignore")
     if run.batch:  # stopped inside an epoch: the script replays whole epochs only
-        box.caption(f"The script replays the {run.epoch} whole epochs; the {run.batch} "
-                    f"update(s) of the unfinished epoch {run.epoch + 1} are not in it.")
+        box.caption(_("The script replays the {epochs} whole epochs; the {updates} "
+                      "update(s) of the unfinished epoch {epoch} are not in it.").format(
+                          epochs=run.epoch, updates=run.batch, epoch=run.epoch + 1))
 
 
 def _script(run):

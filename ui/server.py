@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from lab.i18n import _
+
 # Sessions training at once in this process. Each has a core's worth of work to do; on a
 # small box more at once only makes everyone slower, so the rest wait their turn.
 MAX_TRAINING = max(1, int(os.environ.get("LAB_MAX_TRAINING", "2")))
@@ -61,9 +63,10 @@ def _slot(status):
         try:
             while not _slots.acquire(timeout=0.5):
                 # An st call each turn: Stop, or a closed tab, ends the wait here.
-                status.markdown(
-                    f"⏳ **Queued**: {MAX_TRAINING} sessions are training on this server "
-                    f"and {_waiting[0]} waiting; yours starts when a slot frees up.")
+                status.markdown(_(
+                    "⏳ **Queued**: {training} sessions are training on this server "
+                    "and {waiting} waiting; yours starts when a slot frees up.").format(
+                        training=MAX_TRAINING, waiting=_waiting[0]))
         finally:
             with _waiting_lock:
                 _waiting[0] -= 1

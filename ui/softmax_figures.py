@@ -7,6 +7,7 @@ swaps their named datasets and they update in place.
 import numpy as np
 import pandas as pd
 
+from lab.i18n import _
 from ui.charts import (COUNT_SCHEME, INK, MUTED, NEGATIVE, ON_DARK, OTHER, POSITIVE, TRUTH,
                        ZERO, lettering)
 from ui.text import short_labels
@@ -88,11 +89,11 @@ def confusion(matrix, class_names, title):
                           for i in range(k) for j in range(k)],
                          columns=["true", "predicted", "count", "dark"])
     x = {"field": "predicted", "type": "ordinal", "sort": list(class_names),
-         "title": "predicted class",
+         "title": _("predicted class"),
          "axis": {"labelAngle": _angle(class_names), "orient": "top", "labelOverlap": False,
                   "labelLimit": 0}}  # names come cut to LABEL_CHARS, told apart
-    y = {"field": "true", "type": "ordinal", "sort": list(class_names), "title": "true class",
-         "axis": {"labelOverlap": False, "labelLimit": 0}}
+    y = {"field": "true", "type": "ordinal", "sort": list(class_names),
+         "title": _("true class"), "axis": {"labelOverlap": False, "labelLimit": 0}}
     layers = [
         {"mark": {"type": "rect", "stroke": OTHER, "strokeWidth": 0.5},
          "encoding": {"x": x, "y": y, "color": {
@@ -171,6 +172,6 @@ def weights_heatmap(W, feature_names, class_names):
                       "color": {"condition": {"test": "datum.dark", "value": ON_DARK},
                                 "value": INK}}},
     ]
-    title = "Weights: a row per class, a column per feature"
+    title = _("Weights: a row per class, a column per feature")
     return {"title": title, "height": 220, "data": {"name": "cells"}, "layer": layers,
             "datasets": {"cells": cells}, "config": lettering(title, legend={"orient": "right"})}

@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from lab.i18n import _
 from lab.models import FAMILIES
 from lab.numbers import human
 from ui.text import plain
@@ -15,10 +16,11 @@ def show(explained, family, feature_names, lr=None, class_names=()):
     family: its name in lab.models.FAMILIES. lr is not used: the Step keeps its own.
     """
     if not explained:
-        st.caption("Press **Step** to train one mini-batch and see it here in four stages.")
+        st.caption(_("Press **Step** to train one mini-batch and see it here in four stages."))
         return
     family = FAMILIES[family]
-    f, lo, ba, up = st.tabs(["1 · forward", "2 · loss", "3 · backward", "4 · update"])
+    f, lo, ba, up = st.tabs([_("1 · forward"), _("2 · loss"), _("3 · backward"),
+                             _("4 · update")])
     _forward(f, explained, family, feature_names, class_names)
     _loss(lo, explained)
     _backward(ba, explained, family)
@@ -34,14 +36,18 @@ def narrate(box, explained, family, class_names=()):
     e, family = explained, FAMILIES[family]
     n, lr = e["loss"]["examples"], e["lr"]
     w, b = (_told_entry(name, e["update"][key]) for name, key in (("w", "weight"), ("b", "bias")))
-    box.markdown("**The Step just taken**")
-    box.markdown(f"**1 · forward**, example 1 of {n}: {_forward_told(e, family, w, b, class_names)}")
-    how = "sum" if e["loss"]["reduction"] == "sum" else "mean"
-    box.markdown(f"**2 · loss**: ℓ₁ = {_h(e['loss']['per_example'][0])}; L = {how} of the "
-                 f"{n} = **{_h(e['loss']['value'])}**")
-    box.markdown(f"**3 · backward**: ∂L/∂{w['name']} = {_h(w['grad'])}, "
-                 f"∂L/∂{b['name']} = {_h(b['grad'])}")
-    box.markdown(f"**4 · update**: {_updated(w, lr)}, {_updated(b, lr)}")
+    box.markdown(_("**The Step just taken**"))
+    box.markdown(_("**1 · forward**, example 1 of {n}: {told}").format(
+        n=n, told=_forward_told(e, family, w, b, class_names)))
+    loss = {"first": _h(e["loss"]["per_example"][0]), "n": n, "value": _h(e["loss"]["value"])}
+    if e["loss"]["reduction"] == "sum":
+        told = _("**2 · loss**: ℓ₁ = {first}; L = sum of the {n} = **{value}**")
+    else:
+        told = _("**2 · loss**: ℓ₁ = {first}; L = mean of the {n} = **{value}**")
+    box.markdown(told.format(**loss))
+    box.markdown(_("**3 · backward**: ∂L/∂{w} = {w_grad}, ∂L/∂{b} = {b_grad}").format(
+        w=w["name"], w_grad=_h(w["grad"]), b=b["name"], b_grad=_h(b["grad"])))
+    box.markdown(_("**4 · update**: {w}, {b}").format(w=_updated(w, lr), b=_updated(b, lr)))
 
 
 def _told_entry(name, update):
@@ -63,8 +69,9 @@ def _forward_told(e, family, w, b, class_names):
     if family.multiclass:  # a score per class: the true class's
         c = int(y)
         name = plain(class_names[c]) if class_names else c
-        return (f"a score per class, z = W·x + b; the true class {name} has z = {_h(z[c])}, "
-                f"and softmax(z) gives it p = **{_h(y_hat[c])}**")
+        return _("a score per class, z = W·x + b; the true class {name} has z = {z}, "
+                 "and softmax(z) gives it p = **{p}**").format(name=name, z=_h(z[c]),
+                                                             p=_h(y_hat[c]))
     linked = y_hat != z  # a link function (the sigmoid) after the score; else ŷ is the score
     told = ("z" if linked else "ŷ") + " = w·x + b = " + (
         f"{_h(w['before'])} × {_x(x[0])} + {_signed(b['before'])} = " if len(x) == 1 else "")
@@ -102,7 +109,8 @@ def _fmt(v):
 
 
 def _forward(tab, e, family, feature_names, class_names):
-    tab.markdown(f"{family.step.forward}, with the parameters **before** this update:")
+    tab.markdown(_("{forward}, with the parameters **before** this update:").format(
+        forward=_(family.step.forward)))
     table = {}
     if len(feature_names) <= 4:
         for j, name in enumerate(feature_names):
@@ -117,17 +125,24 @@ def _forward(tab, e, family, feature_names, class_names):
 def _loss(tab, e):
     loss = e["loss"]
     per = loss["per_example"]
-    how = "sum" if loss["reduction"] == "sum" else "mean"
-    tab.markdown(f"The loss of each example, then their **{how}** over the "
-                 f"{loss['examples']} examples of the batch:")
-    tab.dataframe(pd.DataFrame({"loss of the example": per[:ROWS]}), hide_index=True)
-    tab.metric(f"Batch loss ({how})", human(loss["value"], 6))
+    if loss["reduction"] == "sum":
+        told = _("The loss of each example, then their **sum** over the "
+                 "{n} examples of the batch:")
+        label = _("Batch loss (sum)")
+    else:
+        told = _("The loss of each example, then their **mean** over the "
+                 "{n} examples of the batch:")
+        label = _("Batch loss (mean)")
+    tab.markdown(told.format(n=loss["examples"]))
+    tab.dataframe(pd.DataFrame({_("loss of the example"): per[:ROWS]}), hide_index=True)
+    tab.metric(label, human(loss["value"], 6))
 
 
 def _backward(tab, e, family):
     b = e["backward"]
-    tab.markdown("`loss.backward()` fills the gradients. The same gradient from the formula "
-                 "derived by hand, and estimated by finite differences, (L(θ+h) − L(θ−h)) / 2h:")
+    tab.markdown(_("`loss.backward()` fills the gradients. The same gradient from the formula "
+                   "derived by hand, and estimated by finite differences, "
+                   "(L(θ+h) − L(θ−h)) / 2h:"))
     formula = family.step.gradient
     if e["loss"]["reduction"] == "sum":  # a summed loss: no 1/N
         formula = formula.replace(r"\frac{1}{N}", "").replace(r"\frac{2}{N}", "2")
@@ -138,22 +153,23 @@ def _backward(tab, e, family):
         for i, (a, f, d) in enumerate(zip(*flat)):
             if i == ROWS:
                 break
-            rows.append({"parameter": f"{name}[{i}]", "autograd": a, "formula": f,
-                         "finite differences": d})
-    tab.dataframe(pd.DataFrame(rows).style.format(precision=6, subset=["autograd", "formula",
-                                                                       "finite differences"]),
-                  hide_index=True)
+            rows.append({_("parameter"): f"{name}[{i}]", "autograd": a, _("formula"): f,
+                         _("finite differences"): d})
+    numbers = ["autograd", _("formula"), _("finite differences")]
+    tab.dataframe(pd.DataFrame(rows).style.format(precision=6, subset=numbers), hide_index=True)
     fd = [v for name in ("weight", "bias") for v in _flatten(b["finite_diff"][name])]
     checked = sum(v == v for v in fd)  # nan != nan: an entry left out
     if checked < len(fd):
-        tab.caption(f"Finite differences cost two losses per entry: {checked:,} of the "
-                    f"{len(fd):,} entries, evenly spaced, are checked; the others show nan.")
-    tab.markdown(f"Largest gap between the three, relative to the gradient's size: "
-                 f"**{b['max_gap']:.2e}**")
+        tab.caption(_("Finite differences cost two losses per entry: {checked} of the "
+                      "{entries} entries, evenly spaced, are checked; the others show nan.").format(
+                          checked=f"{checked:,}", entries=f"{len(fd):,}"))
+    tab.markdown(_("Largest gap between the three, relative to the gradient's size: "
+                   "**{gap}**").format(gap=f"{b['max_gap']:.2e}"))
 
 
 def _update(tab, e):
-    tab.markdown("Under `torch.no_grad()`: **w ← w − lr·∂L/∂w**, then the gradients are zeroed.")
+    tab.markdown(_("Under `torch.no_grad()`: **w ← w − lr·∂L/∂w**, then the gradients are "
+                   "zeroed."))
     lines, lr = [], e["lr"]
     for name, u in e["update"].items():
         columns = (_flatten(u["before"]), _flatten(u["grad"]), _flatten(u["after"]))

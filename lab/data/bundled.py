@@ -9,6 +9,7 @@ they are (lab.export.data), so it makes the same numbers.
 import torch
 
 from lab.data.dataset import Dataset, stratified_split
+from lab.i18n import N_
 
 TRUE_W, TRUE_B = (1.9, -3.1), 0.6  # C3: the parameters the synthetic labels come from
 
@@ -18,7 +19,8 @@ def hours(seed=0, data_dir=None):
     X = torch.tensor([[1.0], [2.0], [3.0]])
     y = torch.tensor([0.0, 0.0, 1.0])
     return Dataset("hours", "binary", X, y, None, None, ["hours"], ["fail", "pass"],
-                   description="Hours studied → pass (lecture 6): x = [1, 2, 3], y = [0, 0, 1].")
+                   description=N_("Hours studied → pass (lecture 6): x = [1, 2, 3], "
+                                  "y = [0, 0, 1]."))
 
 
 def hours_points(seed=0, data_dir=None):
@@ -26,16 +28,16 @@ def hours_points(seed=0, data_dir=None):
     X = torch.tensor([[1.0], [2.0], [3.0]])
     y = torch.tensor([2.0, 4.0, 6.0])
     return Dataset("hours-points", "regression", X, y, None, None, ["hours"],
-                   description="Hours studied → points (revision): x = [1, 2, 3], "
-                               "y = [2, 4, 6]; predict x = 4.")
+                   description=N_("Hours studied → points (revision): x = [1, 2, 3], "
+                                  "y = [2, 4, 6]; predict x = 4."))
 
 
 def synthetic(seed=0, data_dir=None):
     """C3: make_synthetic's 2000 + 1000 points, and the true parameters behind them."""
     true = {"weight": [torch.tensor(TRUE_W).tolist()], "bias": [TRUE_B]}  # float32, as drawn
     return Dataset("synthetic", "binary", *make_synthetic(seed), ["x1", "x2"], ["0", "1"],
-                   true_params=true, description="Synthetic 2-D: labels from "
-                                                 "σ(1.9·x1 − 3.1·x2 + 0.6) plus noise.")
+                   true_params=true, description=N_("Synthetic 2-D: labels from "
+                                                    "σ(1.9·x1 − 3.1·x2 + 0.6) plus noise."))
 
 
 def make_synthetic(seed, num_train=2000, num_test=1000):
@@ -58,8 +60,8 @@ def iris(seed=0, data_dir=None):
     raw = packaged("iris")
     names = [n.replace(" (cm)", "") for n in raw.feature_names]
     return Dataset("iris", "binary", *split_iris(raw, seed), names, ["setosa", "versicolor"],
-                   description="Iris, first 100 rows: setosa vs versicolor, "
-                               "4 measurements (cm).")
+                   description=N_("Iris, first 100 rows: setosa vs versicolor, "
+                                  "4 measurements (cm)."))
 
 
 def split_iris(raw, seed):
@@ -75,8 +77,8 @@ def breast_cancer(seed=0, data_dir=None):
     raw = packaged("breast-cancer")
     return Dataset("breast-cancer", "binary", *split_breast_cancer(raw, seed),
                    list(raw.feature_names), list(raw.target_names),
-                   description="Breast cancer (Wisconsin): 30 features of a tumour, "
-                               "malignant vs benign.")
+                   description=N_("Breast cancer (Wisconsin): 30 features of a tumour, "
+                                  "malignant vs benign."))
 
 
 def split_breast_cancer(raw, seed):
@@ -91,8 +93,8 @@ def digits(seed=0, data_dir=None):
     """scikit-learn's 8×8 digits: 1797 images, 10 classes, 75/25."""
     return Dataset("digits", "multiclass", *split_digits(packaged("digits"), seed), [],
                    [str(d) for d in range(10)], image_shape=(1, 8, 8),
-                   description="Digits: 1797 handwritten digits 0–9 as 8×8 grey images "
-                               "(offline).")
+                   description=N_("Digits: 1797 handwritten digits 0–9 as 8×8 grey images "
+                                  "(offline)."))
 
 
 def split_digits(raw, seed):
@@ -109,7 +111,8 @@ def iris3(seed=0, data_dir=None):
     names = [n.replace(" (cm)", "") for n in raw.feature_names]
     return Dataset("iris3", "multiclass", *split_iris3(raw, seed), names,
                    list(raw.target_names),
-                   description="Iris, all 150 rows: three species from 4 measurements (cm).")
+                   description=N_("Iris, all 150 rows: three species from 4 measurements "
+                                  "(cm)."))
 
 
 def split_iris3(raw, seed):

@@ -19,6 +19,10 @@ Numbers are read in chunks of rows, a column at a time: `quick_features` and
 `careful_features` are twins that accept the same cells and give the same numbers,
 the quick one for speed, the careful one, cell by cell, to name the first bad cell of
 a chunk the quick one refused.
+
+Messages are CsvErrors made of a msgid and its facts (lab.data.csvtable.Said): they are
+said in the language of the moment when shown, so a cached refusal is never stuck in the
+language of whoever read the file first.
 """
 import math
 from itertools import islice
@@ -27,9 +31,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lab.data.csvtable import (MAX_BYTES, CsvError, check_table, data_rows, decode,  # noqa: F401
-                               delimiter_of, hidden_in, number, read_table, too_big)
+from lab.data.csvtable import (MAX_BYTES, CsvError, Said, check_table, data_rows,  # noqa: F401
+                               decode, delimiter_of, hidden_in, number, read_table, too_big)
 from lab.data.dataset import Dataset, stratified_split
+from lab.i18n import N_, _
 from lab.text import shortened
 
 # MAX_BYTES, decode, read_table and delimiter_of are here for the page, the tests and
@@ -52,24 +57,24 @@ def load_csv(path, seed=0, label=None):
         if size <= MAX_BYTES:
             raw = path.read_bytes()
     except OSError as exc:
-        raise CsvError(f"Cannot read the CSV file {shortened(str(path))!r}: "
-                       f"{exc.strerror or exc}.") from exc
+        raise CsvError(N_("Cannot read the CSV file {path}: {error}."),
+                       path=repr(shortened(str(path))), error=exc.strerror or exc) from exc
     if size > MAX_BYTES:
-        raise CsvError(too_big(size))
+        raise too_big(size)
     return csv_dataset(raw, str(path), seed, label)
 
 
 def csv_dataset(raw, name="data.csv", seed=0, label=None):
     """A Dataset from the bytes of a CSV file (an upload, say), split 80/20 per class."""
     if what := hidden_in(name):
-        raise CsvError(f"The file's name contains {what}. Rename the file.")
+        raise CsvError(N_("The file's name contains {what}. Rename the file."), what=what)
     text = decode(raw)
     header, num_rows = check_table(text)
     j = label_column(header, label)
     try:
         class_names, classes = read_classes(text, header, j, num_rows)        # (n,)
     except CsvError:
-        for _ in feature_chunks(text, header, j):  # a bad feature is told first
+        for _chunk in feature_chunks(text, header, j):  # a bad feature is told first
             pass
         raise
     is_test = in_test_set(classes, seed)                                        # (n,)
@@ -86,16 +91,18 @@ def csv_dataset(raw, name="data.csv", seed=0, label=None):
 
 def in_test_set(classes, seed):
     """(n,) bool: True for the rows stratified_split puts in the test set."""
-    _, test = stratified_split(torch.from_numpy(classes), TEST_FRACTION, seed)
+    _train, test = stratified_split(torch.from_numpy(classes), TEST_FRACTION, seed)
     is_test = np.zeros(len(classes), dtype=bool)
     is_test[test.numpy()] = True
     return is_test
 
 
 def describe(name, num_rows, feature_names, label, class_names):
-    """One line for the page: the file, its size, its label column and classes."""
-    return (f"{shortened(Path(name).name)}: {num_rows} rows, {len(feature_names)} features, "
-            f"label {shortened(label)!r} ({shortened(', '.join(class_names), 120)}).")
+    """One line for the page: the file, its size, its label column and classes (in the
+    current language: the page says it again when shown, see ui.owndata)."""
+    return _("{file}: {rows} rows, {features} features, label {label} ({classes}).").format(
+        file=shortened(Path(name).name), rows=num_rows, features=len(feature_names),
+        label=repr(shortened(label)), classes=shortened(", ".join(class_names), 120))
 
 
 def read_classes(text, header, j, num_rows):
@@ -185,8 +192,8 @@ def label_column(header, label=None):
     if label is None:
         return len(header) - 1
     if label not in header:
-        raise CsvError(f"There is no column named {shortened(label)!r}. The columns are: "
-                       f"{shortened(', '.join(header), 200)}.")
+        raise CsvError(N_("There is no column named {label}. The columns are: {columns}."),
+                       label=repr(shortened(label)), columns=shortened(", ".join(header), 200))
     return header.index(label)
 
 
@@ -194,7 +201,7 @@ def quick_features(chunk, header, j):
     """(m, d) float64: float() down each feature column of the chunk; None if a cell is
     not a number float32 holds (careful_features then says which)."""
     try:
-        X = np.stack([np.fromiter(map(float, [cells[k] for _, cells in chunk]),
+        X = np.stack([np.fromiter(map(float, [cells[k] for _row, cells in chunk]),
                                   dtype=np.float64, count=len(chunk))
                       for k in range(len(header)) if k != j], axis=1)           # (m, d)
     except ValueError:
@@ -218,27 +225,30 @@ def feature_value(name, cell, row):
     value = number(cell)
     if value is not None and abs(value) <= FLOAT32_MAX:
         return value
-    where = f"Column {shortened(name)!r}"
+    column = repr(shortened(name))
     if not cell.strip():
-        raise CsvError(f"{where} has no value on row {row}. Every feature needs a number: "
-                       f"fill it in or delete the row.")
-    said = f"{where} has {shortened(cell.strip(), 40)!r} on row {row}"
+        raise CsvError(N_("Column {column} has no value on row {row}. Every feature needs a "
+                          "number: fill it in or delete the row."), column=column, row=row)
+    typed = repr(shortened(cell.strip(), 40))
     if value is None:
-        raise CsvError(f"{said}, which is not a number. Feature columns must hold numbers "
-                       f"only: recode it as numbers or delete the column.")
-    raise CsvError(f"{said}, beyond what float32, the lab's number type, can hold "
-                   f"(±{FLOAT32_MAX:.1e}). Rescale the column (divide it by a power of ten) "
-                   f"or delete it.")
+        raise CsvError(N_("Column {column} has {value} on row {row}, which is not a number. "
+                          "Feature columns must hold numbers only: recode it as numbers or "
+                          "delete the column."), column=column, value=typed, row=row)
+    raise CsvError(N_("Column {column} has {value} on row {row}, beyond what float32, the "
+                      "lab's number type, can hold (±{most}). Rescale the column (divide it "
+                      "by a power of ten) or delete it."),
+                   column=column, value=typed, row=row, most=f"{FLOAT32_MAX:.1e}")
 
 
 def label_of(header, cells, j, row):
     label = cells[j].strip()
     if not label:
-        raise CsvError(f"The label column {shortened(header[j])!r} has no value on row {row}. "
-                       f"Every row needs its label: fill it in or delete the row.")
+        raise CsvError(N_("The label column {column} has no value on row {row}. Every row "
+                          "needs its label: fill it in or delete the row."),
+                       column=repr(shortened(header[j])), row=row)
     if what := hidden_in(label):
-        raise CsvError(f"The label on row {row} contains {what}. A label is one line of "
-                       f"plain text: retype it.")
+        raise CsvError(N_("The label on row {row} contains {what}. A label is one line of "
+                          "plain text: retype it."), row=row, what=what)
     return label
 
 
@@ -266,22 +276,25 @@ def classes_of(labels):
 def check_classes(name, counts, class_names):
     """Enough rows, between 2 and MAX_CLASSES classes, and every class at least twice;
     `counts` holds the number of rows of each class."""
-    name = shortened(name)
+    name = repr(shortened(name))
     if sum(counts) < MIN_ROWS:
-        raise CsvError(f"The file has {sum(counts)} data rows; the lab needs at least "
-                       f"{MIN_ROWS} to split them into a training and a test set.")
+        raise CsvError(N_("The file has {count} data rows; the lab needs at least {least} to "
+                          "split them into a training and a test set."),
+                       count=sum(counts), least=MIN_ROWS)
     if len(class_names) == 1:
-        raise CsvError(f"The label column {name!r} has one value only "
-                       f"({shortened(class_names[0])!r}): a classifier needs examples of at "
-                       f"least two classes.")
+        raise CsvError(N_("The label column {name} has one value only ({value}): a classifier "
+                          "needs examples of at least two classes."),
+                       name=name, value=repr(shortened(class_names[0])))
     if len(class_names) > MAX_CLASSES:
         many = (len(class_names) if len(class_names) <= COUNTED_LABELS
-                else f"more than {COUNTED_LABELS:,}")
-        raise CsvError(f"The label column {name!r} has {many} different values; "
-                       f"the lab takes at most {MAX_CLASSES} classes. Is it a measurement or "
-                       f"an ID rather than a class? Choose another label column.")
+                else Said(N_("more than {count:,}"), count=COUNTED_LABELS))
+        raise CsvError(N_("The label column {name} has {many} different values; the lab takes "
+                          "at most {most} classes. Is it a measurement or an ID rather than a "
+                          "class? Choose another label column."),
+                       name=name, many=many, most=MAX_CLASSES)
     for class_name, count in zip(class_names, counts):
         if count < MIN_PER_CLASS:
-            raise CsvError(f"Class {shortened(class_name)!r} of {name!r} has only {count} "
-                           f"row; every class needs at least {MIN_PER_CLASS} (one to train "
-                           f"on, one to test).")
+            raise CsvError(N_("Class {value} of {name} has only {count} row; every class needs "
+                              "at least {least} (one to train on, one to test)."),
+                           value=repr(shortened(class_name)), name=name, count=count,
+                           least=MIN_PER_CLASS)

@@ -4,6 +4,10 @@ The csv module cuts the text; nothing in it is evaluated. Rows are counted as a
 spreadsheet counts them, the header being row 1. The table is read as a stream,
 row by row, and never kept whole: a 5 MB file can hold a million rows, and a
 million small Python lists would take hundreds of megabytes.
+
+A message is kept as its English sentence and its facts (Said), and said in the language
+of the moment each time it is shown: a refusal kept for a file reads in the language of
+whoever sees it, not of whoever read the file first.
 """
 import csv
 import io
@@ -12,6 +16,7 @@ import math
 import re
 import sys
 
+from lab.i18n import N_, Said
 from lab.text import shortened
 
 MAX_BYTES = 5 * 1024 * 1024   # 5 MB: plenty for a table, small for a shared server
@@ -25,28 +30,39 @@ HIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{LINE_BREAKS}{BIDI}]")  # and C0, C1 co
 
 
 class CsvError(ValueError):
-    """The file cannot be used; the message says why and what to change."""
+    """The file cannot be used; the message says why and what to change. Made from a
+    msgid and its facts (CsvError(N_("Row {row} …"), row=3)); str() is in the current
+    language. `said` is what a cache keeps: the facts, never the sentence."""
+
+    def __init__(self, message, **facts):
+        self.said = message if isinstance(message, Said) else Said(message, **facts)
+        super().__init__(self.said.msgid)
+
+    def __str__(self):
+        return str(self.said)
 
 
 def decode(raw):
     """The file's text: UTF-8 (a byte-order mark is dropped), within the size limit."""
     if len(raw) > MAX_BYTES:
-        raise CsvError(too_big(len(raw)))
+        raise too_big(len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise CsvError(f"The file is not UTF-8 text: byte {exc.start + 1} (on row {line}) is "
-                       f"not valid UTF-8. Save it as 'CSV UTF-8' and upload it again.") from None
+        raise CsvError(N_("The file is not UTF-8 text: byte {byte} (on row {row}) is not valid "
+                          "UTF-8. Save it as 'CSV UTF-8' and upload it again."),
+                       byte=exc.start + 1, row=line) from None
     if not text or text.isspace():  # not text.strip(): that copies the text
-        raise CsvError("The file is empty: it needs a header row naming the columns, "
-                       "then one row per example.")
+        raise CsvError(N_("The file is empty: it needs a header row naming the columns, "
+                          "then one row per example."))
     return text
 
 
 def too_big(size):
-    return (f"The file is {size / 2**20:.1f} MB; the lab takes CSV files up to "
-            f"{MAX_BYTES // 2**20} MB. Keep fewer rows or columns.")
+    """The CsvError for a file of `size` bytes, more than MAX_BYTES."""
+    return CsvError(N_("The file is {size:.1f} MB; the lab takes CSV files up to {most} MB. "
+                       "Keep fewer rows or columns."), size=size / 2**20, most=MAX_BYTES // 2**20)
 
 
 def delimiter_of(first_line):
@@ -60,7 +76,7 @@ def delimiter_of(first_line):
 def read_table(text):
     """(header, rows): the column names, and an iterator of (row number, cells) for every
     data row. The whole table is checked first; a CsvError says where it is not one."""
-    header, _ = check_table(text)
+    header, _num_rows = check_table(text)
     return header, data_rows(text)
 
 
@@ -70,8 +86,8 @@ def check_table(text):
     rows = records(text)
     first = next(rows, None)
     if first is None:
-        raise CsvError("The file has no rows with values: it needs a header row naming the "
-                       "columns, then one row per example.")
+        raise CsvError(N_("The file has no rows with values: it needs a header row naming the "
+                          "columns, then one row per example."))
     header = [name.strip() for name in first[1]]
     check_size(text, len(header))
     ragged, num_rows = None, 0
@@ -81,8 +97,9 @@ def check_table(text):
             ragged = row, len(cells)
     check_header(header)
     if ragged:
-        raise CsvError(f"Row {ragged[0]} has {ragged[1]} values, but the header names "
-                       f"{len(header)} columns. Every row needs one value per column.")
+        raise CsvError(N_("Row {row} has {count} values, but the header names {columns} "
+                          "columns. Every row needs one value per column."),
+                       row=ragged[0], count=ragged[1], columns=len(header))
     return header, num_rows
 
 
@@ -90,10 +107,11 @@ def check_size(text, num_columns):
     """Refuse a table that would take more than MEMORY_BUDGET to read, before reading it."""
     lines, need = memory_needed(text, num_columns)
     if need > MEMORY_BUDGET:
-        raise CsvError(f"The file has {lines:,} rows of {num_columns} columns; reading them "
-                       f"would take about {need / 2**20:.0f} MB of the server's memory, and "
-                       f"the lab reads files of up to {MEMORY_BUDGET // 2**20} MB. Keep fewer "
-                       f"rows or columns.")
+        raise CsvError(N_("The file has {lines:,} rows of {columns} columns; reading them "
+                          "would take about {need:.0f} MB of the server's memory, and the lab "
+                          "reads files of up to {most} MB. Keep fewer rows or columns."),
+                       lines=lines, columns=num_columns, need=need / 2**20,
+                       most=MEMORY_BUDGET // 2**20)
 
 
 def memory_needed(text, num_columns):
@@ -124,7 +142,7 @@ def records(text):
             if any(map(str.strip, cells)):
                 yield row, cells
     except csv.Error as exc:  # raised reading the row after the last one read
-        raise CsvError(unreadable(row + 1, str(exc))) from None
+        raise unreadable(row + 1, str(exc)) from None
 
 
 def lines(text, piece=1 << 16):
@@ -150,38 +168,44 @@ def first_line(text):
 
 
 def unreadable(row, error):
-    """The message for the csv module's `error` on `row`."""
+    """The CsvError for the csv module's `error` on `row`."""
     if error == "unexpected end of data":
-        return (f'A quote (") opened on row {row} is never closed, so the rest of the file '
-                f"would be one value. Add the closing quote, or remove the opening one.")
+        return CsvError(N_('A quote (") opened on row {row} is never closed, so the rest of '
+                           "the file would be one value. Add the closing quote, or remove the "
+                           "opening one."), row=row)
     if "expected after" in error:
-        return (f"Row {row} has text right after a closing quote. A quoted value ends at its "
-                f'closing quote: quote the whole value (a quote inside it is written "").')
-    return f"The file is not a readable CSV table (row {row}: {error})."
+        return CsvError(N_("Row {row} has text right after a closing quote. A quoted value "
+                           "ends at its closing quote: quote the whole value (a quote inside "
+                           'it is written "").'), row=row)
+    return CsvError(N_("The file is not a readable CSV table (row {row}: {error})."),
+                    row=row, error=error)
 
 
 def check_header(header):
     """The first row must name at least two columns, each once, and at most MAX_COLUMNS."""
     if all(number(name) is not None for name in header):
         numbers = ", ".join(shortened(name, 20) for name in header[:4])
-        raise CsvError(f"The file has no header: its first row holds numbers "
-                       f"({numbers}{', …' if len(header) > 4 else ''}). Add a "
-                       f"first row naming each column, e.g. x1,x2,label.")
+        raise CsvError(N_("The file has no header: its first row holds numbers ({numbers}). "
+                          "Add a first row naming each column, e.g. x1,x2,label."),
+                       numbers=numbers + (", …" if len(header) > 4 else ""))
     if len(header) < 2:
-        raise CsvError("The file needs at least two columns: one or more numeric features "
-                       "and the label.")
+        raise CsvError(N_("The file needs at least two columns: one or more numeric features "
+                          "and the label."))
     if len(header) > MAX_COLUMNS:
-        raise CsvError(f"The file has {len(header)} columns; the lab takes at most "
-                       f"{MAX_COLUMNS}. Keep the features you need and the label.")
+        raise CsvError(N_("The file has {columns} columns; the lab takes at most {most}. Keep "
+                          "the features you need and the label."),
+                       columns=len(header), most=MAX_COLUMNS)
     for k, name in enumerate(header):
         if not name:
-            raise CsvError(f"Column {k + 1} has no name in the header row. Name every column.")
+            raise CsvError(N_("Column {column} has no name in the header row. Name every "
+                              "column."), column=k + 1)
         if what := hidden_in(name):
-            raise CsvError(f"Column {k + 1}'s name contains {what}. A name is one line of "
-                           f"plain text: retype it in the header row.")
+            raise CsvError(N_("Column {column}'s name contains {what}. A name is one line of "
+                              "plain text: retype it in the header row."),
+                           column=k + 1, what=what)
         if header.index(name) != k:
-            raise CsvError(f"Two columns are named {shortened(name)!r}. Give each column its "
-                           f"own name.")
+            raise CsvError(N_("Two columns are named {name}. Give each column its own name."),
+                           name=repr(shortened(name)))
 
 
 def hidden_in(text):
@@ -191,12 +215,13 @@ def hidden_in(text):
         return None
     char = found.group()
     if char in LINE_BREAKS:
-        return "a line break"
+        return Said(N_("a line break"))
     if char == "\t":
-        return "a tab"
+        return Said(N_("a tab"))
+    code = f"U+{ord(char):04X}"
     if char in BIDI:
-        return f"a character that reverses how text reads (U+{ord(char):04X})"
-    return f"an invisible control character (U+{ord(char):04X})"
+        return Said(N_("a character that reverses how text reads ({code})"), code=code)
+    return Said(N_("an invisible control character ({code})"), code=code)
 
 
 def number(cell):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import torch
 
+from lab.i18n import N_, _
+
 ENV_VAR = "LAB_DATA_DIR"
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
              "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -42,16 +44,16 @@ class Source:
 SOURCES = {
     "mnist": Source(
         "MNIST", "MNIST", "MNIST/raw", IDX_FILES, (1, 28, 28), "11 MB",
-        "download the four .gz files from https://ossci-datasets.s3.amazonaws.com/mnist/ "
-        "and gunzip them"),
+        N_("download the four .gz files from https://ossci-datasets.s3.amazonaws.com/mnist/ "
+           "and gunzip them")),
     "fashion-mnist": Source(
         "Fashion-MNIST", "FashionMNIST", "FashionMNIST/raw", IDX_FILES, (1, 28, 28), "30 MB",
-        "download the four .gz files from "
-        "https://github.com/zalandoresearch/fashion-mnist (data/fashion) and gunzip them"),
+        N_("download the four .gz files from "
+           "https://github.com/zalandoresearch/fashion-mnist (data/fashion) and gunzip them")),
     "cifar10": Source(
         "CIFAR-10", "CIFAR10", "cifar-10-batches-py", CIFAR_FILES, (3, 32, 32), "163 MB",
-        "download https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz and extract it "
-        "into the data directory"),
+        N_("download https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz and extract it "
+           "into the data directory")),
 }
 
 
@@ -76,7 +78,7 @@ def load_images(name, data_dir=None, download=True, progress=None):
         raise DatasetUnavailable(missing_message(source, root, missing))
     if missing:
         fetch_images(name, data_dir, progress)
-    (progress or _quiet)(f"Reading {source.title} from {root}")
+    (progress or _quiet)(_("Reading {title} from {root}").format(title=source.title, root=root))
     return _read(source, root)
 
 
@@ -137,19 +139,20 @@ def _download(source, root, report):
     except OSError as exc:
         raise DatasetUnavailable(download_message(source, root, exc)) from exc
     try:
-        report(f"Downloading {source.title} (about {source.download_size}) into {root} …")
+        report(_("Downloading {title} (about {size}) into {root} …").format(
+            title=source.title, size=source.download_size, root=root))
         cls = getattr(_torchvision_datasets(), source.cls_name)
         try:
             cls(str(tmp), train=True, download=True)  # torchvision checks the archives' md5
         except Exception as exc:  # offline, refused, cut short, bad checksum
             raise DatasetUnavailable(download_message(source, root, exc)) from exc
-        report(f"Checking the {source.title} files …")
+        report(_("Checking the {title} files …").format(title=source.title))
         try:
             cls(str(tmp), train=False, download=False)
         except Exception as exc:  # what arrived does not read back
             raise DatasetUnavailable(download_message(source, root, exc)) from exc
         _move_into_place(source, tmp, root)
-        report(f"{source.title} is ready in {root}")
+        report(_("{title} is ready in {root}").format(title=source.title, root=root))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -167,30 +170,36 @@ def _torchvision_datasets():
     try:  # ~0.8–1.4 s to import (python -X importtime), and may be missing or broken
         import torchvision.datasets
     except Exception as exc:  # missing, or a build that does not match torch
-        raise DatasetUnavailable(
-            f"the image datasets need torchvision, which could not be imported ({exc}); "
-            f"install the torchvision that matches torch (see requirements.txt)") from exc
+        raise DatasetUnavailable(_(
+            "the image datasets need torchvision, which could not be imported ({error}); "
+            "install the torchvision that matches torch (see requirements.txt)").format(
+                error=exc)) from exc
     return torchvision.datasets
 
 
 def _place_files(source, root, files):
-    return (f"put {', '.join(files)} in {root / source.folder} ({source.how_to}), "
-            f"or point --data-dir or ${ENV_VAR} at a directory that has them")
+    return _("put {files} in {folder} ({how_to}), or point --data-dir or ${variable} at a "
+             "directory that has them").format(files=", ".join(files),
+                                               folder=root / source.folder,
+                                               how_to=_(source.how_to), variable=ENV_VAR)
 
 
 def missing_message(source, root, missing):
-    return (f"{source.title} is not in {root}: {len(missing)} of its files are missing. "
-            f"To provide it, {_place_files(source, root, missing)}.")
+    return _("{title} is not in {root}: {count} of its files are missing. To provide it, "
+             "{how}.").format(title=source.title, root=root, count=len(missing),
+                              how=_place_files(source, root, missing))
 
 
 def download_message(source, root, exc):
     reason = " ".join(str(exc).split())[:300] or type(exc).__name__
-    return (f"Could not download {source.title} into {root} ({reason}). Without internet, "
-            f"{_place_files(source, root, source.files)}.")
+    return _("Could not download {title} into {root} ({reason}). Without internet, "
+             "{how}.").format(title=source.title, root=root, reason=reason,
+                              how=_place_files(source, root, source.files))
 
 
 def damaged_message(source, root, exc):
     reason = " ".join(str(exc).split())[:300] or type(exc).__name__
-    return (f"The {source.title} files in {root / source.folder} are damaged or incomplete "
-            f"({reason}). Delete that folder to download them again, or replace them: "
-            f"{_place_files(source, root, source.files)}.")
+    return _("The {title} files in {folder} are damaged or incomplete ({reason}). Delete "
+             "that folder to download them again, or replace them: {how}.").format(
+                 title=source.title, folder=root / source.folder, reason=reason,
+                 how=_place_files(source, root, source.files))

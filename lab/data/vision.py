@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from lab.data.dataset import Dataset
 from lab.data.imagefiles import SOURCES, load_images
+from lab.i18n import N_
 
 TWO_CLASS = {  # name → (the set it is cut from, (the class that becomes 0.0, the one 1.0))
     "mnist-0v1": ("mnist", (0, 1)),
@@ -19,31 +20,32 @@ TWO_CLASS = {  # name → (the set it is cut from, (the class that becomes 0.0, 
 def mnist(seed=0, data_dir=None, progress=None):
     """C5: handwritten digits 0–9, 28×28 grey, 60 000 train / 10 000 test."""
     return image_dataset("mnist", data_dir, progress,
-                         "MNIST: handwritten digits 0–9, 28×28 grey, 60 000 / 10 000.")
+                         N_("MNIST: handwritten digits 0–9, 28×28 grey, 60 000 / 10 000."))
 
 
 def fashion_mnist(seed=0, data_dir=None, progress=None):
     """C4: clothes in 10 classes, 28×28 grey, 60 000 train / 10 000 test."""
     return image_dataset("fashion-mnist", data_dir, progress,
-                         "Fashion-MNIST: clothes in 10 classes, 28×28 grey, 60 000 / 10 000.")
+                         N_("Fashion-MNIST: clothes in 10 classes, 28×28 grey, 60 000 / 10 000."))
 
 
 def cifar10(seed=0, data_dir=None, progress=None):
     """C5: colour photos in 10 classes, 32×32×3, 50 000 train / 10 000 test."""
     return image_dataset("cifar10", data_dir, progress,
-                         "CIFAR-10: colour photos in 10 classes, 32×32, 50 000 / 10 000.")
+                         N_("CIFAR-10: colour photos in 10 classes, 32×32, 50 000 / 10 000."))
 
 
 def mnist_0v1(seed=0, data_dir=None, progress=None):
     """MNIST's zeros (0) and ones (1) only, for the logistic model."""
     return two_classes("mnist-0v1", data_dir, progress,
-                       "MNIST, zeros (0) vs ones (1): 28×28 grey, about 12 700 / 2 100.")
+                       N_("MNIST, zeros (0) vs ones (1): 28×28 grey, about 12 700 / 2 100."))
 
 
 def fashion_tshirt_v_trouser(seed=0, data_dir=None, progress=None):
     """Fashion-MNIST's T-shirts (0) and trousers (1) only, for the logistic model."""
     return two_classes("fashion-mnist-tshirt-v-trouser", data_dir, progress,
-                       "Fashion-MNIST, T-shirts (0) vs trousers (1): 28×28 grey, 12 000 / 2 000.")
+                       N_("Fashion-MNIST, T-shirts (0) vs trousers (1): 28×28 grey, "
+                          "12 000 / 2 000."))
 
 
 def image_dataset(name, data_dir, progress, description):

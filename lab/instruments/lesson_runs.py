@@ -7,18 +7,22 @@ import torch
 
 from lab.data import load
 from lab.instruments.evaluation import confusion_matrix
+from lab.i18n import N_, Joined, Said
 from lab.instruments.reveals import Curves, Fit, Result, Table
 from lab.numbers import human
 from lab.train import Run, Step as BatchDone, train
 
-GAPS = ("exactly 0", "below 1e-5", "between 1e-5 and 0.01", "above 0.01")
-SMOOTHER = ("batch 1", "full batch", "the same")
+# The options are compared with the runs' answers: kept in English, shown with _()
+GAPS = (N_("exactly 0"), N_("below 1e-5"), N_("between 1e-5 and 0.01"), N_("above 0.01"))
+SMOOTHER = (N_("batch 1"), N_("full batch"), N_("the same"))
+ACCURACY = {"train": N_("train accuracy"), "test": N_("test accuracy")}  # the curves' names
+ACCURACY_SAID = {"train": N_("train accuracy {value}"), "test": N_("test accuracy {value}")}
 
 
 def trained(config):
     """A Run of `config` trained for its epochs (or until it diverged)."""
     run = Run(config, loaded(config))
-    for _ in train(run, config.num_epochs):
+    for _event in train(run, config.num_epochs):
         pass
     return run
 
@@ -28,8 +32,8 @@ def loaded(config):
 
 
 def added(result, facts, sentence):
-    """`result` with more facts, and one more sentence of numbers in its detail."""
-    return Result({**result.facts, **facts}, result.figure, f"{result.detail} {sentence}")
+    """`result` with more facts, and one more sentence (a Said) of numbers in its detail."""
+    return Result({**result.facts, **facts}, result.figure, (*result.said, sentence))
 
 
 def fitted_curve(config, axis, x_max, at=None):
@@ -52,10 +56,10 @@ def fit_of(run, axis, x_max, at=None):
             else f"ŷ({at:g}) = w·{at:g} + b = {human(answer)}")
     figure = Fit(grid[:, 0].tolist(), y.tolist(), d.X_train[:, 0].tolist(),
                  d.y_train.tolist(), answer, axis, d.feature_names[0],
-                 "P(pass)" if axis == "x" else "ŷ", at)
-    return Result({"answer": answer, "w": w, "b": b}, figure,
-                  f"After {run.epoch} epochs ({impl}): w = {human(w)}, b = {human(b)}, "
-                  f"so {said}.")
+                 N_("P(pass)") if axis == "x" else "ŷ", at)
+    return Result({"answer": answer, "w": w, "b": b}, figure, (
+        Said(N_("After {epochs} epochs ({impl}): w = {w}, b = {b}, so {said}."),
+             epochs=run.epoch, impl=Said(impl), w=human(w), b=human(b), said=said),))
 
 
 def notes_w_only(X, y, lr, num_epochs, w=1.0):
@@ -63,7 +67,7 @@ def notes_w_only(X, y, lr, num_epochs, w=1.0):
     in order, ℓ = (ŷ − y)², w ← w − lr·∂ℓ/∂w. Returns (w, updates)."""
     w = torch.tensor([w], requires_grad=True)
     updates = 0
-    for _ in range(num_epochs):
+    for _epoch in range(num_epochs):
         for x_i, y_i in zip(X.reshape(-1), y):
             loss = (x_i * w - y_i) ** 2
             loss.backward()
@@ -82,11 +86,12 @@ def line_beside_notes(config, at, x_max):
     b0, b = run.initial["bias"].item(), result.facts["b"]
     w_notes, updates = notes_w_only(run.data.X_train, run.data.y_train, config.lr,
                                     config.num_epochs)
-    return added(result, {"b_start": b0, "notes_answer": at * w_notes},
-                 f"It started from nn.Linear's draw, w = "
-                 f"{human(run.initial['weight'].item())}, b = {human(b0)}; b went from "
-                 f"{human(b0)} to {human(b)}. The notes' model without b, from w = 1, "
-                 f"reaches ŷ({at:g}) = {at * w_notes:.6f} in the same {updates} updates.")
+    return added(result, {"b_start": b0, "notes_answer": at * w_notes}, Said(
+        N_("It started from nn.Linear's draw, w = {w0}, b = {b0}; b went from {b0} to {b}. "
+           "The notes' model without b, from w = 1, reaches ŷ({at}) = {notes} in the same "
+           "{updates} updates."),
+        w0=human(run.initial["weight"].item()), b0=human(b0), b=human(b), at=f"{at:g}",
+        notes=f"{at * w_notes:.6f}", updates=updates))
 
 
 def lr_race(config, lrs):
@@ -99,27 +104,32 @@ def lr_race(config, lrs):
         name = f"lr {lr:g}"
         series[name] = (epochs, cols["train_loss"])
         final[name] = math.inf if run.diverged else cols["train_loss"][-1]
-        notes.append(f"{name}: " + (f"stopped at epoch {run.diverged.epoch}, diverged"
-                                    if run.diverged else f"loss {human(final[name])}"))
+        notes.append(Said(N_("{name}: stopped at epoch {epoch}, diverged"), name=name,
+                          epoch=run.diverged.epoch) if run.diverged else
+                     Said(N_("{name}: loss {loss}"), name=name, loss=human(final[name])))
     best = min(final, key=final.get)
     return Result({"answer": best, "final": final},
-                  Curves(series, "epoch", "train loss (log scale)", log_y=True),
-                  f"After {config.num_epochs} epochs: " + "; ".join(notes) + ".")
+                  Curves(series, N_("epoch"), N_("train loss (log scale)"), log_y=True),
+                  (Said(N_("After {epochs} epochs: {notes}."), epochs=config.num_epochs,
+                        notes=Joined(N_("; "), notes)),))
 
 
 def accuracy_curves(config):
     """Train, then the accuracy per epoch on each split, and the last of each."""
     run = trained(config)
     epochs, cols = run.history.series(config.impl)
-    series = {f"{split} accuracy": (epochs, cols[f"{split}_acc"])
-              for split in ("train", "test") if cols[f"{split}_acc"][-1] is not None}
+    splits = [split for split in ("train", "test") if cols[f"{split}_acc"][-1] is not None]
+    series = {ACCURACY[split]: (epochs, cols[f"{split}_acc"]) for split in splits}
     m = run.history.latest.metrics[config.impl]
-    said = ", ".join(f"{name} {human(ys[-1])}" for name, (_, ys) in series.items())
-    sizes = " and ".join(f"{len(y)} {split} examples" for split, y in (
-        ("training", run.data.y_train), ("test", run.data.y_test)) if y is not None)
+    said = Joined(N_(", "), [Said(ACCURACY_SAID[split], value=human(cols[f"{split}_acc"][-1]))
+                             for split in splits])
+    sizes = Joined(N_(" and "), [Said(msgid, n=len(y)) for msgid, y in (
+        (N_("{n} training examples"), run.data.y_train),
+        (N_("{n} test examples"), run.data.y_test)) if y is not None])
     return Result({"train_acc": m.train_acc, "test_acc": m.test_acc},
-                  Curves(series, "epoch", "accuracy"),
-                  f"After {run.epoch} epochs, on {sizes}: {said}.")
+                  Curves(series, N_("epoch"), N_("accuracy")),
+                  (Said(N_("After {epochs} epochs, on {sizes}: {said}."), epochs=run.epoch,
+                        sizes=sizes, said=said),))
 
 
 def accuracy_from_starts(config, seeds):
@@ -127,10 +137,11 @@ def accuracy_from_starts(config, seeds):
     result = accuracy_curves(config)
     others = {seed: trained(config.with_(seed=seed)).history.latest.metrics[config.impl]
               .train_acc for seed in seeds}
-    return added(result, {"other_starts": others},
-                 "From other random starts (seeds), the same training ends at train "
-                 "accuracy " + ", ".join(f"{human(a)} (seed {s})" for s, a in others.items())
-                 + ".")
+    return added(result, {"other_starts": others}, Said(
+        N_("From other random starts (seeds), the same training ends at train accuracy "
+           "{accuracies}."),
+        accuracies=Joined(N_(", "), [Said(N_("{accuracy} (seed {seed})"), accuracy=human(a),
+                                          seed=s) for s, a in others.items()])))
 
 
 def accuracy_beside_truth(config):
@@ -144,10 +155,12 @@ def accuracy_beside_truth(config):
     n = len(d.y_test)
     said = ", ".join(f"{v:g}" for v in w.reshape(-1).tolist())
     missed = round(n * (1 - result.facts["test_acc"]))
-    return added(result, {"true_acc": right / n},
-                 f"The true line, w = ({said}), b = {b.item():g}, gets {right} of the "
-                 f"{n} test points right ({human(right / n)}): the noise alone costs it "
-                 f"{n - right} of them; the trained line misses {missed}.")
+    return added(result, {"true_acc": right / n}, Said(
+        N_("The true line, w = ({w}), b = {b}, gets {right} of the {n} test points right "
+           "({accuracy}): the noise alone costs it {lost} of them; the trained line misses "
+           "{missed}."),
+        w=said, b=f"{b.item():g}", right=right, n=n, accuracy=human(right / n),
+        lost=n - right, missed=missed))
 
 
 def twins_apart(config):
@@ -159,12 +172,12 @@ def twins_apart(config):
     rows = [(f"{name}[{i}]", m, n) for name in run.views["manual"]
             for i, (m, n) in enumerate(zip(run.views["manual"][name].reshape(-1).tolist(),
                                            run.views["nn"][name].reshape(-1).tolist()))]
-    table = Table({"manual": [r[1] for r in rows], "torch.nn": [r[2] for r in rows],
-                   "|manual − torch.nn|": [abs(r[1] - r[2]) for r in rows]},
-                  [r[0] for r in rows], "parameter")
-    return Result({"answer": bucket, "gap": gap}, table,
-                  f"After {run.epoch} epochs the largest gap in any parameter is "
-                  f"{gap:.3g}.")
+    table = Table({N_("manual"): [r[1] for r in rows], "torch.nn": [r[2] for r in rows],
+                   N_("|manual − torch.nn|"): [abs(r[1] - r[2]) for r in rows]},
+                  [r[0] for r in rows], N_("parameter"))
+    return Result({"answer": bucket, "gap": gap}, table, (
+        Said(N_("After {epochs} epochs the largest gap in any parameter is {gap}."),
+             epochs=run.epoch, gap=f"{gap:.3g}"),))
 
 
 def batch_losses(config, batch_sizes, updates):
@@ -179,16 +192,17 @@ def batch_losses(config, batch_sizes, updates):
                 losses.append(event.losses[config.impl])
                 if len(losses) == updates:
                     break
-        name = "full batch" if size >= len(run.data.y_train) else f"batch {size}"
+        name = SMOOTHER[1] if size >= len(run.data.y_train) else f"batch {size}"
         series[name] = (list(range(1, updates + 1)), losses)
         rises[name] = sum(b > a for a, b in zip(losses, losses[1:]))
     (a, ra), (b, rb) = rises.items()
     answer = SMOOTHER[2] if ra == rb else a if ra < rb else b
     return Result({"answer": answer, "rises": rises},
-                  Curves(series, "update", "the batch's loss"),
-                  f"On {len(run.data.y_train)} training points, the loss rose after "
-                  + " and ".join(f"{n} of {updates - 1} updates with {name}"
-                                 for name, n in rises.items()) + ".")
+                  Curves(series, N_("update"), N_("the batch's loss")), (
+        Said(N_("On {n} training points, the loss rose after {rises_a} of {updates} updates "
+                "with {name_a} and {rises_b} of {updates} updates with {name_b}."),
+             n=len(run.data.y_train), updates=updates - 1, rises_a=ra, name_a=Said(a),
+             rises_b=rb, name_b=Said(b)),))
 
 
 def confusions(config, digit):
@@ -208,13 +222,14 @@ def confusions(config, digit):
     names = d.class_names
     answer = tuple(names[i] for i in range(d.num_classes) if most and mixed[i] >= most - 1)
     table = Table({n: counts[:, j].tolist() for j, n in enumerate(names)},
-                  [f"true {n}" for n in names], "as →")
+                  [Said(N_("true {digit}"), digit=n) for n in names], N_("as →"))
     ranked = sorted((i for i in range(d.num_classes) if i != digit), key=lambda i: -mixed[i])
     said = ", ".join(f"{names[i]} ({int(mixed[i])})" for i in ranked[:3])
     test_acc = run.history.latest.metrics[config.impl].test_acc
     n_train, n_test = len(d.y_train), len(d.y_test)
-    return Result({"answer": answer, "counts": counts, "test_acc": test_acc}, table,
-                  f"After {run.epoch} epochs: test accuracy {human(test_acc)} on "
-                  f"{n_test} test images. Over all {n_train + n_test} images (training "
-                  f"and test), the digits most often confused with {names[digit]}, either "
-                  f"way: {said}.")
+    return Result({"answer": answer, "counts": counts, "test_acc": test_acc}, table, (
+        Said(N_("After {epochs} epochs: test accuracy {accuracy} on {n_test} test images. "
+                "Over all {n} images (training and test), the digits most often confused "
+                "with {digit}, either way: {said}."),
+             epochs=run.epoch, accuracy=human(test_acc), n_test=n_test, n=n_train + n_test,
+             digit=names[digit], said=said),))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import torch
 
+from lab.i18n import _
+
 MAX_ELEMENTS = 100  # a typed tensor larger than this is a typo, not a lesson
 
 
@@ -33,14 +35,16 @@ def parse_tensor(text):
     """
     text = text.strip()
     if not text:
-        raise ValueError("nothing typed: write e.g. [[4, 5, 6]] or 4, 5, 6")
+        raise ValueError(_("nothing typed: write e.g. [[4, 5, 6]] or 4, 5, 6"))
     data = _parse_json(text) if text.startswith("[") else _parse_rows(text)
     try:
         tensor = torch.tensor(data)
     except (TypeError, ValueError, RuntimeError) as exc:
-        raise ValueError(f"PyTorch cannot make a tensor of {_short(text)}: {exc}") from None
+        raise ValueError(_("PyTorch cannot make a tensor of {text}: {error}").format(
+            text=_short(text), error=exc)) from None
     if tensor.numel() > MAX_ELEMENTS:
-        raise ValueError(f"{tensor.numel()} numbers is too many here; at most {MAX_ELEMENTS}")
+        raise ValueError(_("{count} numbers is too many here; at most {most}").format(
+            count=tensor.numel(), most=MAX_ELEMENTS))
     return tensor
 
 
@@ -48,14 +52,15 @@ def _parse_json(text):
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
-        raise ValueError(f"{_short(text)} is not a list of numbers like [[4, 5, 6]]") from None
+        raise ValueError(_("{text} is not a list of numbers like [[4, 5, 6]]").format(
+            text=_short(text))) from None
     stack = [data]
     while stack:  # every leaf must be a number (json also allows strings, true, null)
         item = stack.pop()
         if isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, bool) or not isinstance(item, (int, float)):
-            raise ValueError(f"{json.dumps(item)} is not a number")
+            raise ValueError(_("{value} is not a number").format(value=json.dumps(item)))
     return data
 
 
@@ -77,7 +82,7 @@ def _parse_numbers(row):
             try:
                 numbers.append(float(token))
             except ValueError:
-                raise ValueError(f"{token!r} is not a number") from None
+                raise ValueError(_("{value} is not a number").format(value=repr(token))) from None
     return numbers
 
 

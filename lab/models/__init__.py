@@ -11,6 +11,7 @@ from typing import Callable
 import torch
 from torch.nn import functional as F
 
+from lab.i18n import N_
 from lab.models import functions
 from lab.models.functions import LOG_FLOOR, bce, cross_entropy, mse, sigmoid
 from lab.models.linear import LinearManual, LinearNN
@@ -22,7 +23,7 @@ from lab.models.softmax import SoftmaxManual, SoftmaxNN
 class StepText:
     """What the step-through says of the family."""
 
-    forward: str             # the forward pass, in words
+    forward: str             # the forward pass, in words (N_: translated where shown)
     gradient: str            # ∂L/∂w and ∂L/∂b of the mean, in LaTeX (a sum has no 1/N)
 
 
@@ -68,7 +69,7 @@ LOGISTIC = Family(
     error=lambda z, y: torch.sigmoid(z) - y,                        # ŷ − y
     labels=lambda z: (torch.sigmoid(z) > 0.5).float(),              # class 1 where ŷ > 0.5
     step=StepText(
-        forward="z = w·x + b for each example, then ŷ = σ(z), the probability of class 1",
+        forward=N_("z = w·x + b for each example, then ŷ = σ(z), the probability of class 1"),
         gradient=r"\frac{\partial L}{\partial w}=\frac{1}{N}\sum_n(\hat y_n-y_n)\,x_n,\quad"
                  r"\frac{\partial L}{\partial b}=\frac{1}{N}\sum_n(\hat y_n-y_n)"),
     export=ExportCode(
@@ -92,8 +93,8 @@ SOFTMAX = Family(
     error=lambda z, y: torch.softmax(z, dim=1) - F.one_hot(y, z.shape[1]),  # P − Y
     labels=lambda z: z.argmax(dim=1),                               # the most probable class
     step=StepText(
-        forward="a row of scores z = W·x + b for each example (one per class), then "
-                "ŷ = softmax(z), the probability of each class",
+        forward=N_("a row of scores z = W·x + b for each example (one per class), then "
+                   "ŷ = softmax(z), the probability of each class"),
         gradient=r"\frac{\partial L}{\partial W}=\frac{1}{N}(P-Y)^\top X,\quad"
                  r"\frac{\partial L}{\partial b}=\frac{1}{N}\sum_n(p_n-y_n)"),
     export=ExportCode(
@@ -115,7 +116,7 @@ LINEAR = Family(
     error=lambda z, y: 2 * (z - y),                                 # 2(ŷ − y)
     labels=None,
     step=StepText(
-        forward="ŷ = w·x + b for each example: the prediction is the score itself",
+        forward=N_("ŷ = w·x + b for each example: the prediction is the score itself"),
         gradient=r"\frac{\partial L}{\partial w}=\frac{2}{N}\sum_n(\hat y_n-y_n)\,x_n,\quad"
                  r"\frac{\partial L}{\partial b}=\frac{2}{N}\sum_n(\hat y_n-y_n)"),
     export=ExportCode(

@@ -8,6 +8,7 @@ import math
 
 import torch
 
+from lab.i18n import N_
 from lab.models.functions import sigmoid
 
 
@@ -41,12 +42,12 @@ def softsign01(z):
     return (1 + z / (1 + z.abs())) / 2
 
 
-SIGMOIDS = {  # name → (function, its formula in LaTeX)
-    "logistic σ(z)": (logistic, r"\sigma(z) = \frac{1}{1 + e^{-z}}"),
+SIGMOIDS = {  # name (English; a legend shows it translated) → (function, its formula in LaTeX)
+    N_("logistic σ(z)"): (logistic, r"\sigma(z) = \frac{1}{1 + e^{-z}}"),
     "tanh": (tanh01, r"\frac{1 + \tanh z}{2}"),
     "erf": (erf01, r"\frac{1 + \operatorname{erf} z}{2}"),
     "arctan": (arctan01, r"\frac{1}{2} + \frac{\arctan z}{\pi}"),
-    "algebraic": (algebraic01, r"\frac{1}{2}\left(1 + \frac{z}{\sqrt{1 + z^2}}\right)"),
+    N_("algebraic"): (algebraic01, r"\frac{1}{2}\left(1 + \frac{z}{\sqrt{1 + z^2}}\right)"),
     "softsign": (softsign01, r"\frac{1}{2}\left(1 + \frac{z}{1 + |z|}\right)"),
 }
 

@@ -92,3 +92,44 @@ def test_the_switch_and_the_pages_keep_the_language(page, app_url):
     tab.locator(".st-key-lab-lang").get_by_text("简体中文").click()
     wait_idle(tab)
     assert nav_titles(tab)[0] == "首页" and "lang=zh" in tab.url
+
+
+# Every page in Chinese, trained where it trains: (path, a link's parameters, a text that
+# says the page is ready).
+PAGES_ZH = {
+    "lessons": ("/lessons", "lesson=3&step=1", None),
+    "logistic": ("/logistic", "dataset=hours&num_epochs=20&train=1", "已停止（按训练"),
+    "linear": ("/linear", "num_epochs=20&train=1", "已停止（按训练"),
+    "softmax": ("/softmax", "dataset=digits&num_epochs=3&train=1", "已停止（按训练"),
+    "losses": ("/losses", "", None),
+    "tensors": ("/tensors", "", None),
+}
+
+
+def chart_texts(tab):
+    """Every word the charts draw (titles, axes, legends): SVG text in the main area."""
+    texts = tab.locator('[data-testid="stMain"] svg text').evaluate_all(
+        "els => els.map(e => e.textContent || '')")
+    return [t for t in texts if t.strip()]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("name", PAGES_ZH)
+def test_each_page_in_chinese_draws_its_charts_in_chinese(page, app_url, name, viewport):
+    path, params, ready = PAGES_ZH[name]
+    tab = open_tab(page, app_url, f"{path}?lang=zh&{params}", VIEWPORTS[viewport])
+    if ready:  # a train=1 link: it trains once the page is drawn, then stops
+        tab.get_by_text(re.compile(re.escape(ready))).first.wait_for(timeout=60_000)
+        wait_idle(tab)
+    # the tensors page shows PyTorch's own error for the notes' M.sub_(N), on purpose
+    assert [e for e in error_elements(tab) if not re.search(r"\w+Error: ", e)] == []
+    assert nav_titles(tab) == TITLES_ZH
+    if name not in ("lessons", "tensors"):  # charts draw once their code has loaded
+        tab.locator('[data-testid="stMain"] svg text').first.wait_for(timeout=30_000)
+        wait_idle(tab)
+    words = chart_texts(tab)
+    if name not in ("lessons", "tensors"):
+        assert words, "no chart text found"
+    assert untranslated(words) == [], "chart text left in English"
+    assert cut_text(tab) == [], "text cut in the main area"
+    screens(tab, f"zh-{name}-{viewport}")
