@@ -184,3 +184,16 @@ def test_a_reveal_made_in_english_reads_in_chinese_after_the_switch():
     assert not at.exception, [e.message for e in at.exception]
     assert any("它们的平均值" in m.value for m in at.markdown)
     assert untranslated(visible_texts(at)) == []
+
+
+def test_a_divergence_told_in_chinese_reads_in_english_after_the_switch():
+    """The panel keeps what stopped training (the Diverged), not its sentence: the message
+    is worded each time it is shown, in the language of that script run."""
+    at = open_app("views/linear.py", lang="zh", lr="10", num_epochs="20", train="1")
+    (error,) = at.error
+    assert "训练已停止" in error.value and untranslated([error.value]) == []
+    (switch,) = [w for w in at.sidebar if getattr(w, "key", None) == language.KEY]
+    switch.set_value("en").run()
+    assert not at.exception, [e.message for e in at.exception]
+    (error,) = at.error
+    assert error.value.startswith("Training stopped:") and "训练" not in error.value

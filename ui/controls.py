@@ -117,7 +117,7 @@ def _settings_from_url(page, datasets, notes):
         st.session_state[f"{page}.url_problems"] = (problems, url.get("train") == "1")
     problems, wanted_training = st.session_state.get(f"{page}.url_problems") or ([], False)
     if problems:  # kept on screen until another link is opened; its values are data
-        settings = ", ".join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
+        settings = _(", ").join(f"`{name}` = {quoted(value, 40)}" for name, value in problems)
         if wanted_training:
             notes.warning(_("The link you opened had settings that are not valid here: "
                             "{settings}. Those settings keep their defaults. Training did not "

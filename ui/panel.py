@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from lab.i18n import N_, _
+from lab.i18n import N_, Said, _, words
 from lab.instruments.stepthrough import step_explained
 from lab.train import (Diverged, EpochEnd, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
@@ -48,7 +48,9 @@ class PanelState:
     running: bool = False
     step_requested: bool = False
     train_requested: bool = False
-    message: tuple | None = None      # (kind, text): kind is info, warning or error
+    message: tuple | None = None      # (kind, what): kind is info, warning or error; what is
+                                      # a Diverged or a Said, worded when shown (the
+                                      # language may change before the next rerun)
     last_step: Step | None = None     # the newest batch, for the worked tables
     explained: dict | None = None     # the last Step in four stages (lab.instruments.stepthrough)
     start_pending: bool = False       # a train=1 link: start once the browser has drawn Stop
@@ -148,7 +150,9 @@ class Panel:
 
     def _show_message(self):
         if self.state.message:
-            kind, text = self.state.message
+            kind, what = self.state.message
+            text = (divergence_message(what, self.can_standardize)
+                    if isinstance(what, Diverged) else words(what))
             getattr(self.notice, kind)(text)
 
     def _on_train(self):
@@ -268,9 +272,9 @@ class Panel:
         self.state.last_step = few_rows(self.state.last_step)
 
     def _report(self, exc):
-        self.state.message = ("error", _(
+        self.state.message = ("error", Said(N_(
             "Training stopped by an error: {error}: {detail}. The run so far is kept; Reset "
-            "starts a new one.").format(error=type(exc).__name__, detail=exc))
+            "starts a new one."), error=type(exc).__name__, detail=str(exc)))
         self._show_message()
 
     def _note(self, event):
@@ -280,7 +284,7 @@ class Panel:
             if self.on_step:
                 self.on_step(event)
         elif isinstance(event, Diverged):
-            s.message = ("error", divergence_message(event, self.can_standardize))
+            s.message = ("error", event)  # worded when shown, in the language of then
             s.running = False
             self._show_message()
 

@@ -46,6 +46,20 @@ def open_page(page: Page, app_url: str, path: str = "/", timeout: float = 30_000
     return page
 
 
+def new_tab(page: Page, url: str, width: int, height: int, ready: str) -> Page:
+    """A tab of its own size (a new browser context) at `url`, once the element `ready`
+    (a CSS selector) is there and the script is idle; its JavaScript errors collect in
+    `tab.js_errors`."""
+    context = page.context.browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    tab.js_errors = []
+    tab.on("pageerror", lambda exc: tab.js_errors.append(str(exc)))
+    tab.goto(url)
+    tab.locator(ready).first.wait_for(timeout=60_000)
+    wait_idle(tab)
+    return tab
+
+
 def error_elements(page: Page) -> list[str]:
     """Texts of every visible error on the page: exceptions and error alerts.
 

@@ -5,7 +5,7 @@ settings; "Open in Lessons" opens the same step with the same prediction and ans
 """
 import pytest
 
-from tests.browser.helpers import error_elements, screenshot, wait_idle
+from tests.browser.helpers import error_elements, new_tab, screenshot, wait_idle
 from tests.browser.test_lecture import clipped, outside
 from tests.browser.test_lessons import metric, shows, slide_to
 from tests.test_lessons import EXPECTED
@@ -17,14 +17,8 @@ SLIDER = "lessons-panel-predict-hours-0"  # C1: at how many hours does P(pass) c
 
 
 def open_logistic(page, app_url, width, height, query):
-    context = page.context.browser.new_context(viewport={"width": width, "height": height})
-    tab = context.new_page()
-    tab.js_errors = []
-    tab.on("pageerror", lambda exc: tab.js_errors.append(str(exc)))
-    tab.goto(f"{app_url}/logistic?{query}")
-    tab.locator(".st-key-logistic-train button").first.wait_for(timeout=60_000)
-    wait_idle(tab)
-    return tab
+    return new_tab(page, f"{app_url}/logistic?{query}", width, height,
+                   ".st-key-logistic-train button")
 
 
 def open_panel(tab):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import error_elements, screenshot, wait_idle
+from tests.browser.helpers import error_elements, new_tab, screenshot, wait_idle
 from tests.browser.test_lecture import clipped
 from tests.test_lessons import EXPECTED
 
@@ -17,14 +17,8 @@ LESSON = 3  # C1, hours → pass: a slider on the hours axis, then a race of lea
 
 
 def open_lessons(page, app_url, width, height, query):
-    context = page.context.browser.new_context(viewport={"width": width, "height": height})
-    tab = context.new_page()
-    tab.js_errors = []
-    tab.on("pageerror", lambda exc: tab.js_errors.append(str(exc)))
-    tab.goto(f"{app_url}/lessons?{query}")
-    tab.locator(".st-key-lessons-reveal button").first.wait_for(timeout=60_000)
-    wait_idle(tab)
-    return tab
+    return new_tab(page, f"{app_url}/lessons?{query}", width, height,
+                   ".st-key-lessons-reveal button")
 
 
 def metric(tab, label):
