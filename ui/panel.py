@@ -256,6 +256,9 @@ class Panel:
                 for event in train(s.run, s.target_epochs):
                     self._note(event)
                     server.make_way()  # pauses while another session's page is drawn
+                    if isinstance(event, Step) and s.run.batch == len(s.run.order):
+                        continue  # its epoch's end comes at once: redraw, and so stop,
+                        # there ("Epoch 1269, batch 1 of 1 · stopped" was a Stop between)
                     what = self._throttle.due(isinstance(event, EpochEnd))
                     if what:  # an st call raises Streamlit's stop on Stop or rerun
                         self._draw(what)
