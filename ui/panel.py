@@ -119,6 +119,7 @@ class Panel:
         """Train, Stop, Step, Reset and the status line; in lecture mode (a ui.lecture
         Layout that is on) into its bar, each button on its key."""
         s = self.state
+        self._settle()  # before the status's placeholder: made, it blanks the line meanwhile
         lecture_mode = layout is not None and layout.on
         if lecture_mode:
             places, self.status = [layout.buttons] * 4, layout.status.empty()
@@ -128,7 +129,6 @@ class Panel:
         # Filled at once, not only when show() draws: an empty placeholder replaces the
         # line on screen, and the status vanished for the rest of the script run (a
         # browser test read no status right after Stop).
-        self._settle()
         self._draw_status()
         on_click = {"train": self._on_train, "stop": self._on_stop, "step": self._on_step,
                     "reset": self._on_reset}
