@@ -1,8 +1,10 @@
 """The softmax page's pictures: diverging weight images, examples, chart specs."""
+import io
 import json
 
 import numpy as np
 import torch
+from PIL import Image
 
 from ui import softmax_figures as sf
 
@@ -39,6 +41,22 @@ def test_example_image_of_uint8_scaled_and_standardized_rows():
     assert picture.shape == (112, 112) and picture.max() == 255 and picture.min() == 0
     standardized = sf.example_image(row * 6 - 3, (1, 28, 28))
     assert standardized.tolist() == picture.tolist()
+
+
+def test_png_is_the_upscaled_picture_losslessly_and_encoded_once():
+    W = torch.randn(10, 64, generator=torch.Generator().manual_seed(0))
+    small = sf.weight_images(W, (1, 8, 8), size=None)[3]
+    assert small.shape == (8, 8, 3)
+    data = sf.png(small, 224)
+    decoded = Image.open(io.BytesIO(data))
+    assert decoded.format == "PNG"    # not JPEG: the blocks' edges stay sharp
+    assert np.asarray(decoded).tolist() == sf.weight_images(W, (1, 8, 8), size=224)[3].tolist()
+    assert sf.png(small.copy(), 224) is data          # the same picture: not encoded again
+    other = small.copy()
+    other[0, 0] = 0
+    assert sf.png(other, 224) != data                 # one pixel changed: a new picture
+    grey = sf.example_image(torch.linspace(0, 1, 784), (1, 28, 28), None)
+    assert np.asarray(Image.open(io.BytesIO(sf.png(grey)))).shape == (112, 112)
 
 
 def test_confusion_spec_holds_every_cell_and_stays_constant():

@@ -107,9 +107,10 @@ def overlay_spec(records):
     for r in records:
         impl = next(iter(r.run.models))
         epochs, cols = r.run.history.series(impl)
-        rows += [(r.label, e, v, _("train")) for e, v in zip(epochs, cols["train_loss"])
+        label, train, test = r.label, _("train"), _("test")  # once, not once a point
+        rows += [(label, e, v, train) for e, v in zip(epochs, cols["train_loss"])
                  if math.isfinite(v)]  # JSON has no inf: one would break the chart
-        rows += [(r.label, e, v, _("test")) for e, v in zip(epochs, cols["test_loss"])
+        rows += [(label, e, v, test) for e, v in zip(epochs, cols["test_loss"])
                  if v is not None and math.isfinite(v)]
     data = pd.DataFrame(rows, columns=["run", "epoch", "loss", "split"])
     title = _("Loss of the chosen runs")

@@ -153,12 +153,12 @@ def draw_weights(data, model):
         chart(weights_box, sf.weights_heatmap(W, data.feature_names, data.class_names))
         return
     grid = weights_box.container()
-    pictures = sf.weight_images(W, data.image_shape, size=sf.WEIGHT_PX)
+    pictures = sf.weight_images(W, data.image_shape, size=None)
     for start in range(0, data.num_classes, WEIGHTS_PER_ROW):  # big enough for a projector
         cols = grid.columns(WEIGHTS_PER_ROW, gap="xxsmall" if view.on else "small")
         for col, name, picture in zip(cols, short_labels(data.class_names)[start:],
                                       pictures[start:]):
-            col.image(picture, width="stretch")
+            col.image(sf.png(picture, sf.WEIGHT_PX), width="stretch", output_format="PNG")
             col.markdown(f"{'**' if view.on else '#### '}{plain(name)}{'**' if view.on else ''}",
                          text_alignment="center")
 
@@ -215,7 +215,8 @@ def draw_mistakes(data, probs):
                 cell.empty()
             continue
         truth, guess, p = rows[k]
-        cell.image(sf.example_image(data.features(data.X_test[wrong[k]]), data.image_shape))
+        picture = sf.example_image(data.features(data.X_test[wrong[k]]), data.image_shape, None)
+        cell.image(sf.png(picture), output_format="PNG")
         cell.markdown(_("true **{truth}**  \nsaid **{guess}**  \np = {p}").format(
             truth=plain(truth), guess=plain(guess), p=f"{p:.2f}"))
 
@@ -243,7 +244,7 @@ def draw_worked(run, model, step):
             continue
         truth = int(y[i])
         if data.image_shape is not None:
-            col.image(sf.example_image(X[i], data.image_shape))
+            col.image(sf.png(sf.example_image(X[i], data.image_shape, None)), output_format="PNG")
         else:
             col.markdown("x = [" + ", ".join(f"{v:.2f}" for v in X[i].tolist()) + "]")
         bars = sf.probability_bars(rows["probs"][i], truth, names,
