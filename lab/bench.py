@@ -9,6 +9,10 @@ The data is random uint8 pixels shaped like Fashion-MNIST's training split
   nn, manual     the lab's twins through lab.train: a Run on the uint8 tensors,
                  batches indexed straight from them. Their epoch also scores the
                  whole training split, as the page shows it after every epoch.
+  bare           the least an epoch can be in PyTorch here, as a ceiling: the same
+                 shuffled batches of the uint8 tensors, to float, nn.Linear,
+                 cross_entropy, backward, SGD, and nothing else (no scoring, no
+                 checks). course / bare is the most any loop could be ahead.
 
 Each figure is the median of `repeats` epochs in seconds of this process's CPU
 time: all three run single-threaded in this process, so on an idle machine it
@@ -104,19 +108,43 @@ def time_lab(X, y, impl, repeats, clock=time.process_time):
     return seconds
 
 
+def time_bare(X, y, repeats, clock=time.process_time):
+    """Seconds per epoch of the barest PyTorch loop over the same tensors, one per epoch."""
+    torch.manual_seed(0)
+    model = nn.Linear(784, NUM_CLASSES)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    g = torch.Generator().manual_seed(0)
+    flat = X.reshape(len(X), -1)
+    seconds = []
+    for _ in range(repeats):
+        start = clock()
+        for idx in torch.randperm(len(y), generator=g).split(BATCH_SIZE):
+            loss = nn.functional.cross_entropy(model(flat.index_select(0, idx).float().div_(255)),
+                                               y[idx])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        seconds.append(clock() - start)
+    return seconds
+
+
 def bench(num_samples=NUM_SAMPLES, repeats=3, seed=0, wall=False):
-    """{seed_pipeline_epoch_s, nn_epoch_s, manual_epoch_s, speedup, manual_over_nn}."""
+    """{seed_pipeline_epoch_s, nn_epoch_s, manual_epoch_s, bare_epoch_s, speedup,
+    manual_over_nn, bare_speedup}."""
     clock = time.perf_counter if wall else time.process_time
     X, y = random_images(num_samples, seed)
     seed_s = statistics.median(time_course(X, y, repeats, clock))
     nn_s = statistics.median(time_lab(X, y, "nn", repeats, clock))
     manual_s = statistics.median(time_lab(X, y, "manual", repeats, clock))
+    bare_s = statistics.median(time_bare(X, y, repeats, clock))
     return {
         "seed_pipeline_epoch_s": round(seed_s, 4),
         "nn_epoch_s": round(nn_s, 4),
         "manual_epoch_s": round(manual_s, 4),
+        "bare_epoch_s": round(bare_s, 4),
         "speedup": round(seed_s / nn_s, 2),
         "manual_over_nn": round(manual_s / nn_s, 3),
+        "bare_speedup": round(seed_s / bare_s, 2),
     }
 
 
@@ -152,6 +180,8 @@ def table(result, args):
         f"  lab, manual twin                      {r['manual_epoch_s']:8.3f} s",
         f"  speedup (course / nn)                 {r['speedup']:8.1f} ×",
         f"  manual / nn                           {r['manual_over_nn']:8.2f}",
+        f"  bare PyTorch, no scoring (a ceiling)  {r['bare_epoch_s']:8.3f} s",
+        f"  course / bare: the most any loop gets {r['bare_speedup']:8.1f} ×",
     ] + loops_table(r.get("loops", {})))
 
 
@@ -164,4 +194,7 @@ def loops_table(loops):
         if "tensors_s" in r:
             lines.append(f"  {'':<9} course's loop from tensors {r['tensors_s']:7.3f}   "
                          f"manual / it {r['manual_over_tensors']:.2f} ×")
+        if "hand_s" in r:
+            lines.append(f"  {'':<9} that loop, the lab's hand-written sigmoid and BCE "
+                         f"{r['hand_s']:7.3f}   manual / it {r['manual_over_hand']:.2f} ×")
     return lines

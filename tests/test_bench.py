@@ -51,3 +51,4 @@ def test_the_small_runs_are_timed_against_the_course_loops():
         ratio = figures["nn_s"] / figures["course_s"]  # of the rounded seconds: ±0.01
         assert abs(figures["nn_over_course"] - ratio) <= 0.011
     assert loops["C1-notes"]["tensors_s"] > 0 and "manual_over_tensors" in loops["C1-notes"]
+    assert loops["C1-notes"]["hand_s"] > 0 and "manual_over_hand" in loops["C1-notes"]

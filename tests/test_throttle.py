@@ -51,3 +51,15 @@ def test_the_first_epoch_end_of_a_run_is_drawn_at_once():
     behind = Throttle(clock, browser_behind=lambda: True)
     behind.redrawn_now(LIVE)
     assert behind.due(epoch_ended=True) == STATUS  # a browser behind: the status only
+
+
+def test_a_run_that_will_end_before_a_redraw_is_not_drawn_part_way():
+    clock = Clock()
+    throttle = Throttle(clock, browser_behind=lambda: False)
+    clock.now += 0.01                                        # a first epoch of 0.01 s
+    assert throttle.due(epoch_ended=True, done=1 / 10) is None  # the rest: 0.09 s
+    clock.now += REDRAW_SECONDS                              # the guess was wrong: the clock
+    assert throttle.due() == ALL
+    slow = Throttle(clock, browser_behind=lambda: False)
+    clock.now += 0.01
+    assert slow.due(epoch_ended=True, done=1 / 1000) == LIVE  # 10 s to go: drawn at once

@@ -261,6 +261,7 @@ class Panel:
     def _train_live(self):
         s = self.state
         with self._locked(), server.training_slot(self.status):
+            first, epochs = s.run.epoch, max(1, s.target_epochs - s.run.epoch)
             try:
                 for event in train(s.run, s.target_epochs):
                     self._note(event)
@@ -268,7 +269,8 @@ class Panel:
                     if isinstance(event, Step) and s.run.batch == len(s.run.order):
                         continue  # its epoch's end comes at once: redraw, and so stop,
                         # there ("Epoch 1269, batch 1 of 1 · stopped" was a Stop between)
-                    what = self._throttle.due(isinstance(event, EpochEnd))
+                    ended = isinstance(event, EpochEnd)
+                    what = self._throttle.due(ended, ended and (s.run.epoch - first) / epochs)
                     if what:  # an st call raises Streamlit's stop on Stop or rerun
                         self._draw(what)
                         if not s.running:

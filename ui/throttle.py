@@ -27,18 +27,24 @@ class Throttle:
         self.browser_behind = browser_behind or server.browser_behind
         self.redrawn = self.details_redrawn = -math.inf
         self.first_epoch_drawn = False
+        self.started = clock()  # made just before a run trains
 
-    def due(self, epoch_ended=False):
+    def due(self, epoch_ended=False, done=None):
         """None (not yet), STATUS (the browser is behind: let it catch up before more
         charts), LIVE, or ALL (the details too, every DETAIL_SECONDS).
 
         `epoch_ended`: the event was an epoch's end. A run's first is drawn at once, not
         REDRAW_SECONDS after the draw before training: the first loss point is on screen
         as soon as it exists (measured: 0.33 s after Train instead of 1.4 s,
-        scripts/bench_first_paint.py)."""
+        scripts/bench_first_paint.py). `done`: the share of the run done by then. A run
+        that will be over within REDRAW_SECONDS at that pace is not drawn part-way: its
+        end, drawn whole, comes sooner than a redraw would (C4 on digits trains for 0.12 s;
+        a draw of its first epoch was a tenth of that)."""
         now = self.clock()
         if epoch_ended and not self.first_epoch_drawn:
             self.first_epoch_drawn = True
+            if done and (now - self.started) * (1 - done) / done < REDRAW_SECONDS:
+                return None
             return STATUS if self.browser_behind() else LIVE
         if now - self.redrawn < REDRAW_SECONDS:
             return None
