@@ -7,7 +7,8 @@ from lab import bench
 from lab.bench_loops import bench_loops
 from lab.cli import main
 
-KEYS = {"seed_pipeline_epoch_s", "nn_epoch_s", "manual_epoch_s", "speedup", "manual_over_nn"}
+KEYS = {"seed_pipeline_epoch_s", "nn_epoch_s", "manual_epoch_s", "bare_epoch_s", "speedup",
+        "manual_over_nn", "bare_speedup"}
 
 
 @pytest.mark.parametrize("num_samples", [600, 2000])
@@ -22,6 +23,12 @@ def test_course_pipeline_yields_the_course_batches():
     data, labels = next(iter(bench.course_loader(X, y)))
     assert data.shape == (256, 1, 28, 28) and labels.shape == (256,)
     assert 0.0 <= data.min() and data.max() <= 1.0      # ToTensor scaled the pixels
+
+
+def test_the_bare_loop_is_timed_epoch_by_epoch():
+    X, y = bench.random_images(600)
+    seconds = bench.time_bare(X, y, repeats=2)
+    assert len(seconds) == 2 and all(s > 0 for s in seconds)
 
 
 def test_lab_epochs_are_timed_one_by_one():
