@@ -240,8 +240,7 @@ def test_runs_are_kept_overlaid_and_deleted():
     assert [r.run.config.lr for r in records] == [0.01, 0.1]
     overlay = chart_data(at, "Loss of the chosen runs")["runs"]
     assert overlay["run"].nunique() == 2 and len(overlay) == 10
-    first = records[0].label
-    at.multiselect(key="logistic.delete_runs").set_value([first]).run()
+    at.multiselect(key="logistic.delete_runs").set_value([records[0].id]).run()
     at.button(key="logistic.delete").click().run()
     assert [r.run.config.lr for r in at.session_state["lab.runs"]] == [0.1]
     assert not at.exception

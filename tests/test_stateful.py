@@ -449,7 +449,7 @@ class LabSession(RuleBasedStateMachine):
         page = key.split(".")[0]
         chosen = state(self.at, f"{page}.delete_runs", []) or []
         for record in state(self.at, "lab.runs", []):
-            if record.label in chosen:
+            if record.id in chosen:
                 self.deleted.add(record.id)
 
     def _panel_page(self):

@@ -30,14 +30,16 @@ def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=Fals
     popover that holds the widgets); `narrow`: fewer widgets to a row (that popover).
     """
     k = lambda name: f"{page}.{name}"  # noqa: E731 — widget keys, stable for presets and URLs
+    shown = lambda name: language.translated(k(name))  # noqa: E731 — its choices translated
     for name, value in defaults.to_dict().items():
         st.session_state.setdefault(k(name), value)
     _settings_from_url(page, datasets, notes)
     c = _places(narrow)
     # The values stay English (keys, URL, presets); format_func shows them translated
-    dataset = c[0].selectbox(_("Dataset"), datasets, key=k("dataset"), **KEEP,
+    dataset = c[0].selectbox(_("Dataset"), datasets, key=shown("dataset"), **KEEP,
                              format_func=_named(DATASET_LABELS))
-    impl = c[1].segmented_control(_("Implementation"), list(IMPL_LABELS), key=k("impl"), **KEEP,
+    impl = c[1].segmented_control(_("Implementation"), list(IMPL_LABELS), key=shown("impl"),
+                                  **KEEP,
                                   format_func=_named(IMPL_LABELS), required=True,
                                   help=_("manual: plain tensors and hand-written functions; "
                                          "torch.nn: nn.Linear, the library loss, optim.SGD; "
@@ -46,7 +48,7 @@ def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=Fals
                             format_func=lambda v: f"{v:g}",
                             help=_("Step size of each update: w ← w − lr·∂L/∂w "
                                    "(log scale)."))
-    batch_size = c[3].select_slider(_("Batch size"), BATCH_SIZES, key=k("batch_size"), **KEEP,
+    batch_size = c[3].select_slider(_("Batch size"), BATCH_SIZES, key=shown("batch_size"), **KEEP,
                                     format_func=_named({FULL_BATCH: N_("full")}),
                                     help=_("Examples per update; 'full' uses the whole training "
                                            "set."))
@@ -54,9 +56,9 @@ def run_settings(page, model, datasets, defaults, omit=(), notes=st, narrow=Fals
                                    step=10)
     seed = c[5].number_input(_("Seed"), 0, MAX_SEED, key=k("seed"), **KEEP,
                              help=_("Fixes the split, the initial parameters and the batch order."))
-    init = c[6].selectbox(_("Initialization"), list(INIT_LABELS), key=k("init"), **KEEP,
+    init = c[6].selectbox(_("Initialization"), list(INIT_LABELS), key=shown("init"), **KEEP,
                           format_func=_named(INIT_LABELS))
-    reduction = c[7].radio(_("Loss reduction"), list(REDUCTIONS), key=k("reduction"), **KEEP,
+    reduction = c[7].radio(_("Loss reduction"), list(REDUCTIONS), key=shown("reduction"), **KEEP,
                            horizontal=True, format_func=_named(REDUCTIONS),
                            help=_("sum is the slides' BCELoss(size_average=False)."))
     standardize = defaults.standardize

@@ -18,6 +18,7 @@ from ui.text import quoted
 STATE = "lab.language"      # the session's language; not the widget's key (see switch())
 KEY = "lab.lang"            # the switch
 BAD = "lab.language.bad"    # a link's value that was not a language, shown until a choice
+SHOWN_TRANSLATED = "lab.language.widgets"  # keys of widgets whose choices show translated
 PARAM = "lang"
 LABELS = {"en": "English", "zh": "简体中文"}  # each in its own language: never translated
 
@@ -79,8 +80,24 @@ def switch(where=None):
                       .format(value=quoted(bad, 20)))
 
 
+def translated(key):
+    """`key`, noted as a widget whose choices are shown translated (a format_func of
+    _()): see _switched. Returns the key, for `key=language.translated(...)`."""
+    st.session_state.setdefault(SHOWN_TRANSLATED, set()).add(key)
+    return key
+
+
 def _switched():
     lang = st.session_state[KEY]
     st.session_state[STATE] = lang
     st.session_state.pop(BAD, None)
     _keep_in_url(lang)
+    # A selectbox, radio, select slider or segmented control sends back, and keeps, the
+    # label of its choice, not the choice: in the other language that label is no choice
+    # at all, and Streamlit took the first choice (batch 1), none (the reduction) or the
+    # label itself as the value (dataset 'hours → pass (C1)'). Here, before the run in
+    # the new language, each such widget's value is read back (as the last run drew it)
+    # and set again: the value, which the next run shows with its new label.
+    for key in st.session_state.get(SHOWN_TRANSLATED, ()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

@@ -203,7 +203,8 @@ def predict(lesson, i, name="lessons"):
         # this run's language (a dict: the same labels whenever format_func is called)
         shown = {option: _(option) for option in spec.options}
         short = spec.table is not None or max(map(len, shown.values())) <= 8
-        value = st.radio(_("Your prediction"), spec.options, key=key, index=None,
+        value = st.radio(_("Your prediction"), spec.options, key=language.translated(key),
+                         index=None,
                          horizontal=short, format_func=shown.__getitem__)
     else:
         decimals = max(0, -math.floor(math.log10(spec.step) + 1e-9))

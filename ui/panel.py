@@ -24,7 +24,7 @@ from lab.i18n import N_, Said, _, words
 from lab.instruments.stepthrough import step_explained
 from lab.train import (Diverged, EpochEnd, Run, Step, divergence_message, next_batch, train,
                        train_one_batch)
-from ui import lecture, server
+from ui import lecture, runs, server
 from ui.throttle import ALL, STATUS, Throttle
 
 LOCK_WAIT_SECONDS = 10
@@ -56,6 +56,9 @@ class PanelState:
     explained: dict | None = None     # the last Step in four stages (lab.instruments.stepthrough)
     start_pending: bool = False       # a train=1 link: start once the browser has drawn Stop
     start_now: bool = False           # ...which it has: this run trains
+    resume_pending: bool = False      # training goes on once the browser has drawn the page
+    lecture: bool | None = None       # lecture mode as the page was last drawn
+    asks: int = 0                     # times the browser was asked to say it drew the page
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -80,6 +83,7 @@ class Panel:
             # The preset's own fresh run is made now, so that is what this run draws:
             # not the page's previous run, of other data ("Epoch 1000 of 500").
             s.start_pending, s.start_now, s.running = True, False, False
+            s.asks += 1
             if not _untrained(s.run):
                 self._new_run()
         elif s.start_now:
@@ -88,6 +92,15 @@ class Panel:
         elif s.start_pending and st.session_state.get("lab.arrived"):
             s.start_pending = False  # a link's page was left before its browser answered:
             # coming back later is not the moment to start training
+        if s.running and s.lecture is not None and s.lecture != lecture.on():
+            # Lecture mode switched while training. The browser removes what a script run
+            # did not draw only when that run is over, so the other layout's settings (or
+            # the rule that hides the sidebar) stayed on screen, faded, until training
+            # ended. So this run draws the page and ends; the browser then has training go
+            # on, as it starts a train=1 link's (_start_when_drawn).
+            s.resume_pending = True
+            s.asks += 1
+        s.lecture = lecture.on()
 
     # -- run control --------------------------------------------------------
 
@@ -147,7 +160,7 @@ class Panel:
                       "the new ones."))
         self.notice = layout.notes.empty() if lecture_mode else st.empty()
         self._show_message()
-        if s.start_pending:  # a train=1 link's first run: the browser says when to train
+        if s.start_pending or s.resume_pending:  # the browser says when to train
             self._start_when_drawn()  # here, so its code loads with the buttons', not last
 
     def _settle(self):
@@ -169,21 +182,24 @@ class Panel:
         self.state.explained = None
 
     def _on_stop(self):
-        self.state.running = self.state.start_pending = False
+        s = self.state
+        s.running = s.start_pending = s.resume_pending = False
 
     def _on_step(self):
         self.state.step_requested, self.state.running = True, False
-        self.state.start_pending = False
+        self.state.start_pending = self.state.resume_pending = False
 
     def _on_reset(self):
         s = self.state
         s.run, s.running, s.message, s.last_step, s.explained = None, False, None, None, None
-        s.start_pending = False
+        s.start_pending = s.resume_pending = False
 
     def _on_drawn(self):
-        """The browser has drawn a train=1 link's page: the next run trains."""
+        """The browser has drawn the page: a train=1 link's first run trains next, or a
+        run training before the page was drawn anew goes on (resume_pending)."""
         s = self.state
         s.start_now, s.start_pending = s.start_pending, False
+        s.resume_pending = False
 
     def _fresh_run_if_needed(self):
         s = self.state
@@ -207,7 +223,11 @@ class Panel:
         s = self.state
         self._drawers, self._throttle = (draw, details), Throttle()
         if s.step_requested or s.train_requested:
-            self._fresh_run_if_needed()
+            # A run that the script run before was training is let go first (that thread
+            # holds the lock to its next redraw): replaced under it, it trained on, and a
+            # runs table drawn meanwhile said "1 update of the unfinished epoch 14362".
+            with self._locked():
+                self._fresh_run_if_needed()
         self._take_lr()
         if s.step_requested:
             s.step_requested = False
@@ -220,8 +240,9 @@ class Panel:
         # (ui.throttle), the rest by the clock; until then the browser keeps showing the
         # views from before. A full draw here cost a third of a short run's training
         # (C4 on digits: 0.04 s of 0.12 s, scripts/bench_page.py).
-        self._draw(STATUS if s.running and not s.start_pending else ALL)
-        if s.running:
+        training = s.running and not s.resume_pending
+        self._draw(STATUS if training and not s.start_pending else ALL)
+        if training:
             self._train_live()
 
     def _step(self):
@@ -255,30 +276,45 @@ class Panel:
         if not server.has_browser():
             self._on_drawn()
             st.rerun()
-        _page_drawn(key=f"{self.page}.drawn", data={"page": self.page, "wait_ms": DRAWN_WAIT_MS},
+        # a key per ask: a component drawn again under its key answered no more
+        _page_drawn(key=f"{self.page}.drawn.{self.state.asks}",
+                    data={"page": self.page, "wait_ms": DRAWN_WAIT_MS},
                     on_drawn_change=self._on_drawn, height=0)
 
     def _train_live(self):
         s = self.state
         with self._locked(), server.training_slot(self.status):
-            first, epochs = s.run.epoch, max(1, s.target_epochs - s.run.epoch)
+            # This run's own: a Reset, or a Step or Train of other settings, replaces the
+            # session's in a callback that may run while this thread still trains (to its
+            # next st call, where Streamlit stops it): it then stops training here
+            run = s.run
+            # Kept as one of the session's runs now, not only where the page ends: a Reset,
+            # Step or Train that stops this script run replaced the run before any script
+            # run got there, and a stopped script run may no longer write the session state
+            runs.keep(self.page, run, started=True)
+            first, epochs = run.epoch, max(1, s.target_epochs - run.epoch)
             try:
-                for event in train(s.run, s.target_epochs):
+                for event in train(run, s.target_epochs):
+                    if s.run is not run:
+                        break
                     self._note(event)
                     server.make_way()  # pauses while another session's page is drawn
-                    if isinstance(event, Step) and s.run.batch == len(s.run.order):
+                    if isinstance(event, Step) and run.batch == len(run.order):
                         continue  # its epoch's end comes at once: redraw, and so stop,
                         # there ("Epoch 1269, batch 1 of 1 · stopped" was a Stop between)
                     ended = isinstance(event, EpochEnd)
-                    what = self._throttle.due(ended, ended and (s.run.epoch - first) / epochs)
+                    what = self._throttle.due(ended, ended and (run.epoch - first) / epochs)
                     if what:  # an st call raises Streamlit's stop on Stop or rerun
                         self._draw(what)
                         if not s.running:
                             break
             except Exception as exc:  # noqa: BLE001 — report it; the session and run go on
-                self._report(exc)
+                if s.run is run:
+                    self._report(exc)
             finally:  # also when Stop (Streamlit's stop exception) ends the loop
                 self._keep_few_rows()
+            if s.run is not run:  # replaced: the script run that replaced it draws it
+                return
             s.running = False
         self._draw()
 

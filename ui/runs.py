@@ -8,6 +8,7 @@ import streamlit as st
 
 from lab.export import export_script, metrics_csv, save_params
 from lab.i18n import DEFAULT, N_, _, current
+from ui import language
 from ui.charts import DASHED, INK, SERIES, SOLID, chart, epoch_axis, lettering
 from ui.controls import DATASET_LABELS
 from ui.text import numbers_as_text
@@ -57,10 +58,12 @@ def _records():
     return st.session_state.setdefault("lab.runs", [])
 
 
-def keep(page, run):
-    """Remember `run` (once) as one of this session's runs, once it has trained."""
+def keep(page, run, started=False):
+    """Remember `run` (once) as one of this session's runs, once it has trained or
+    `started` training (the runs table shows it from its first epoch on)."""
     records = _records()
-    if run.updates == 0 or any(r.run is run for r in records):  # untried settings: not a run
+    if (run.updates == 0 and not started) or any(r.run is run for r in records):
+        # untried settings: not a run
         return
     number = st.session_state.get("lab.runs_made", 0) + 1  # counted per session, from #1
     st.session_state["lab.runs_made"] = number
@@ -74,23 +77,30 @@ def show(page):
     if not records:
         st.caption(_("Runs you train appear here, to compare and export."))
         return
-    labels = {r.label: r for r in records}
+    # The widgets' values are the runs' numbers, shown by their labels: a label is in the
+    # page's language, a number is not (ui.language.translated)
+    by_id = {r.id: r for r in records}
+    ids, labels = list(by_id), {r.id: r.label for r in records}
     table = pd.DataFrame([_summary(r) for r in records]).dropna(axis="columns", how="all")
     numbers = [c for c in table.columns if c not in ("run", "epochs")]
     table = numbers_as_text(table, numbers).rename(columns=lambda c: _(COLUMNS[c]))
     st.dataframe(table, hide_index=True)
-    chosen = st.multiselect(_("Overlay the curves of"), list(labels), default=list(labels)[-2:],
-                            key=f"{page}.overlay.{records[-1].id}")  # a new run: new defaults
+    chosen = st.multiselect(_("Overlay the curves of"), ids, default=ids[-2:],
+                            format_func=labels.__getitem__, placeholder=_("Choose runs"),
+                            # a key per newest run: a new run, new defaults
+                            key=language.translated(f"{page}.overlay.{ids[-1]}"))
     if chosen:
-        chart(st.empty(), overlay_spec([labels[c] for c in chosen]))
+        chart(st.empty(), overlay_spec([by_id[c] for c in chosen if c in by_id]))
     export, delete = st.columns([3, 1])
-    which = export.selectbox(_("Export a run"), list(labels), index=len(labels) - 1,
-                             key=f"{page}.export_run")
-    _downloads(export, labels[which])
-    gone = delete.multiselect(_("Delete runs"), list(labels), key=f"{page}.delete_runs")
+    which = export.selectbox(_("Export a run"), ids, index=len(ids) - 1,
+                             format_func=labels.__getitem__,
+                             key=language.translated(f"{page}.export_run"))
+    _downloads(export, by_id.get(which, records[-1]))
+    gone = delete.multiselect(_("Delete runs"), ids, format_func=labels.__getitem__,
+                              placeholder=_("Choose runs"),
+                              key=language.translated(f"{page}.delete_runs"))
     if delete.button(_("Delete"), key=f"{page}.delete", disabled=not gone):
-        keep_ids = {labels[g].id for g in gone}
-        st.session_state["lab.runs"] = [r for r in _records() if r.id not in keep_ids]
+        st.session_state["lab.runs"] = [r for r in _records() if r.id not in set(gone)]
         st.rerun()
 
 

@@ -189,3 +189,50 @@ def test_the_toggle_switches_and_the_url_keeps_it(page, app_url, name):
     wait_idle(page)
     assert "lecture" not in page.url
     assert sidebar.is_visible() and sidebar.get_attribute("data-collapsed") == "false"
+
+
+# The elements on screen that are stale: drawn by an earlier script run and not yet by this
+# one (those below, drawn after training, are stale while a run trains, as ever)
+STALE_ON_SCREEN = """() => [...document.querySelectorAll('[data-stale="true"]')].filter(e => {
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+}).map(e => e.innerText.slice(0, 40))"""
+
+
+def epoch_while_training(tab):
+    """The epoch the status line says, which must say training."""
+    text = status(tab)
+    assert "training" in text, text
+    return int(re.search(r"(?:Epoch|第)\s*(\d+)", text).group(1))
+
+
+def test_switched_while_training_nothing_stays_faded_and_training_goes_on(page, app_url):
+    """Lecture mode switched on mid-run left the normal layout's settings on screen, faded,
+    over the lecture view until training ended; switched off, the rule hiding the sidebar
+    stayed, and with it the page list and the switches (the browser removes what a script
+    run did not draw only when that run is over)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/logistic?dataset=synthetic&num_epochs=100000")
+    page.locator(".st-key-logistic-train button").first.wait_for()
+    wait_idle(page)
+    page.locator(".st-key-logistic-train button").first.click()
+    page.get_by_text(re.compile("training…")).first.wait_for()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for turn_on in (True, False):
+        if turn_on:
+            page.locator(".st-key-logistic-lecture label").click()  # in the sidebar
+            page.locator(".st-key-lecture-bar").wait_for()
+        else:
+            page.get_by_role("button", name=re.compile("Settings")).click()
+            page.locator(".st-key-logistic-lecture label").click()  # in the popover
+            page.locator(".st-key-lecture-bar").wait_for(state="detached")
+        time.sleep(2.5)
+        first = epoch_while_training(page)
+        time.sleep(1.5)
+        assert epoch_while_training(page) > first  # the same run trains on
+        assert page.evaluate(STALE_ON_SCREEN) == []  # was the other layout's settings
+        assert sidebar.is_visible() != turn_on
+        screenshot(page, f"lecture-{'on' if turn_on else 'off'}-while-training", full_page=False)
+    page.locator(".st-key-logistic-stop button").first.click()
+    wait_idle(page)
+    assert error_elements(page) == []

@@ -294,3 +294,24 @@ def test_stop_during_a_preset_from_home_keeps_it_and_train_continues(page, app_u
               f"status 'stopped' {answer:.2f} s after Stop, at epoch {stopped_at}")
     assert_no_errors(page, "Stop and Train on a preset from Home")
     log.assert_clean("Stop and Train on a preset from Home")
+
+
+def test_a_run_reset_while_training_is_kept_in_the_runs_table(page, app_url):
+    """Reset (or a Step or Train on other settings) interrupts the script run that trains,
+    and replaced the run before any run reached the page's end, where runs were kept."""
+    log = ServerLog()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/logistic?dataset=synthetic&num_epochs=100000")
+    page.locator(".st-key-logistic-train button").first.wait_for()
+    wait_idle(page)
+    click(page, "train")
+    page.get_by_text(re.compile("training…")).first.wait_for()
+    time.sleep(1.5)
+    click(page, "reset")
+    wait_idle(page)
+    assert read_status(page)[2] == "ready"
+    assert page.get_by_text("Runs you train appear here").count() == 0
+    kept = page.locator(".st-key-logistic-export_run input").input_value()
+    assert re.search(r"#1 synthetic · manual · lr 0\.01", kept), kept
+    assert_no_errors(page, "after Reset")
+    log.assert_clean("Reset while training")

@@ -133,3 +133,30 @@ def test_each_page_in_chinese_draws_its_charts_in_chinese(page, app_url, name, v
     assert untranslated(words) == [], "chart text left in English"
     assert cut_text(tab) == [], "text cut in the main area"
     screens(tab, f"zh-{name}-{viewport}")
+
+
+@pytest.mark.parametrize("name", ["logistic", "softmax", "linear"])
+def test_the_settings_survive_english_chinese_english(page, app_url, name):
+    """A select box, radio, select slider or segmented control keeps the label of its choice
+    in the browser: switched to Chinese, the page's own defaults came back as batch 1 and
+    no reduction, and back in English the dataset was its label ('hours → pass (C1)': an
+    error box and no buttons, on /linear an exception) and the URL carried the labels."""
+    tab = open_tab(page, app_url, f"/{name}", (1280, 720))
+    key = f".st-key-{name}-"
+
+    def settings():
+        return {"batch": tab.locator(f"{key}batch_size [data-testid='stSliderThumbValue']")
+                .first.inner_text(),
+                "reductions checked": tab.locator(f"{key}reduction input:checked").count(),
+                "train": tab.locator(f"{key}train button").first.is_visible(),
+                "errors": error_elements(tab)}
+
+    english = settings()
+    assert english["reductions checked"] == 1 and english["batch"] != "1" and english["train"]
+    chinese = {**english, "batch": {"full": "全批量"}.get(english["batch"], english["batch"])}
+    for lang, expected in (("简体中文", chinese), ("English", english), ("简体中文", chinese)):
+        tab.locator(".st-key-lab-lang").get_by_text(lang).click()
+        wait_idle(tab)
+        assert settings() == expected
+        query = tab.url.partition("?")[2]
+        assert query in ("", "lang=zh"), query   # the page's defaults: nothing else to keep
