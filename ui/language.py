@@ -33,6 +33,8 @@ def resolve():
             st.session_state[BAD] = raw
             del st.query_params[PARAM]
         else:
+            if lang != st.session_state.get(STATE, lang):  # a link, or the browser's Back
+                _hold_translated()
             st.session_state[STATE] = lang
     if STATE not in st.session_state:
         st.session_state[STATE] = from_locale(st.context.locale)
@@ -92,12 +94,16 @@ def _switched():
     st.session_state[STATE] = lang
     st.session_state.pop(BAD, None)
     _keep_in_url(lang)
-    # A selectbox, radio, select slider or segmented control sends back, and keeps, the
-    # label of its choice, not the choice: in the other language that label is no choice
-    # at all, and Streamlit took the first choice (batch 1), none (the reduction) or the
-    # label itself as the value (dataset 'hours → pass (C1)'). Here, before the run in
-    # the new language, each such widget's value is read back (as the last run drew it)
-    # and set again: the value, which the next run shows with its new label.
+    _hold_translated()
+
+
+def _hold_translated():
+    """Before a run in another language. A selectbox, radio, select slider or multiselect
+    sends back, and keeps, the label of its choice, not the choice: in the other language
+    that label is no choice at all, and Streamlit took the first choice (batch 1), none
+    (the reduction) or the label itself as the value (dataset 'hours → pass (C1)'). So
+    each such widget's value is read back (as the last run drew it) and set again: the
+    value, which the next run shows with its new label."""
     for key in st.session_state.get(SHOWN_TRANSLATED, ()):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]

@@ -92,6 +92,8 @@ class Panel:
         elif s.start_pending and st.session_state.get("lab.arrived"):
             s.start_pending = False  # a link's page was left before its browser answered:
             # coming back later is not the moment to start training
+        if s.resume_pending and st.session_state.get("lab.arrived"):
+            s.asks += 1  # the page was left before its browser answered: ask again
         if s.running and s.lecture is not None and s.lecture != lecture.on():
             # Lecture mode switched while training. The browser removes what a script run
             # did not draw only when that run is over, so the other layout's settings (or
@@ -222,6 +224,9 @@ class Panel:
         """Draw the current state; then do what Train or Step asked for, redrawing live."""
         s = self.state
         self._drawers, self._throttle = (draw, details), Throttle()
+        if s.resume_pending:  # about to draw it all: the run's thread, stopped, lets go
+            with self._locked():  # first (it trained on to its next draw)
+                pass
         if s.step_requested or s.train_requested:
             # A run that the script run before was training is let go first (that thread
             # holds the lock to its next redraw): replaced under it, it trained on, and a
@@ -250,16 +255,20 @@ class Panel:
         the course's four stages)."""
         s = self.state
         with self._locked():
+            run = s.run  # its own, as in _train_live
             try:
-                X, y = next_batch(s.run)
-                model = next(iter(s.run.models.values()))
-                s.explained = step_explained(model, X, y, s.run.config.lr)
-                s.explained["X"], s.explained["y"] = X[:16].tolist(), y[:16].tolist()
-                for event in train_one_batch(s.run):
-                    self._note(event)
+                X, y = next_batch(run)
+                model = next(iter(run.models.values()))
+                explained = step_explained(model, X, y, run.config.lr)
+                explained["X"], explained["y"] = X[:16].tolist(), y[:16].tolist()
+                if s.run is run:
+                    s.explained = explained
+                for event in train_one_batch(run):
+                    self._note(event, run)
             except Exception as exc:  # noqa: BLE001 — as in _train_live: report, go on
-                self._report(exc)
-            self._keep_few_rows()
+                if s.run is run:
+                    self._report(exc)
+            self._keep_few_rows(run)
 
     def _start_when_drawn(self):
         """Have the browser rerun the page, and so train, once it has drawn Stop.
@@ -297,7 +306,7 @@ class Panel:
                 for event in train(run, s.target_epochs):
                     if s.run is not run:
                         break
-                    self._note(event)
+                    self._note(event, run)
                     server.make_way()  # pauses while another session's page is drawn
                     if isinstance(event, Step) and run.batch == len(run.order):
                         continue  # its epoch's end comes at once: redraw, and so stop,
@@ -312,14 +321,19 @@ class Panel:
                 if s.run is run:
                     self._report(exc)
             finally:  # also when Stop (Streamlit's stop exception) ends the loop
-                self._keep_few_rows()
+                self._keep_few_rows(run)
             if s.run is not run:  # replaced: the script run that replaced it draws it
                 return
             s.running = False
         self._draw()
 
-    def _keep_few_rows(self):
-        self.state.last_step = few_rows(self.state.last_step)
+    def _keep_few_rows(self, run):
+        """Cut the newest batch down, if it is still `run`'s (a Reset may have come)."""
+        step = self.state.last_step
+        if self.state.run is run:
+            step = few_rows(step)
+            if self.state.run is run:
+                self.state.last_step = step
 
     def _report(self, exc):
         self.state.message = ("error", Said(N_(
@@ -327,8 +341,11 @@ class Panel:
             "starts a new one."), error=type(exc).__name__, detail=str(exc)))
         self._show_message()
 
-    def _note(self, event):
+    def _note(self, event, run):
+        """Take note of `run`'s event, unless the session has another run by now."""
         s = self.state
+        if s.run is not run:
+            return
         if isinstance(event, Step):
             s.last_step = event  # cut down by _keep_few_rows once training pauses
             if self.on_step:

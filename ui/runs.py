@@ -65,6 +65,8 @@ def keep(page, run, started=False):
     if (run.updates == 0 and not started) or any(r.run is run for r in records):
         # untried settings: not a run
         return
+    # a run stopped before its first epoch ended is not shown: it gives its place up
+    records[:] = [r for r in records if r.run.epoch > 0]
     number = st.session_state.get("lab.runs_made", 0) + 1  # counted per session, from #1
     st.session_state["lab.runs_made"] = number
     records.append(RunRecord(number, page, run))
@@ -85,16 +87,19 @@ def show(page):
     numbers = [c for c in table.columns if c not in ("run", "epochs")]
     table = numbers_as_text(table, numbers).rename(columns=lambda c: _(COLUMNS[c]))
     st.dataframe(table, hide_index=True)
-    chosen = st.multiselect(_("Overlay the curves of"), ids, default=ids[-2:],
-                            format_func=labels.__getitem__, placeholder=_("Choose runs"),
-                            # a key per newest run: a new run, new defaults
-                            key=language.translated(f"{page}.overlay.{ids[-1]}"))
+    # a key per newest run: a new run, new defaults. A default only when the key has no
+    # value yet: a language switch sets it (ui.language), and Streamlit warns of both.
+    overlay = f"{page}.overlay.{ids[-1]}"
+    chosen = st.multiselect(_("Overlay the curves of"), ids, format_func=labels.__getitem__,
+                            placeholder=_("Choose runs"), key=language.translated(overlay),
+                            **({} if overlay in st.session_state else {"default": ids[-2:]}))
     if chosen:
         chart(st.empty(), overlay_spec([by_id[c] for c in chosen if c in by_id]))
     export, delete = st.columns([3, 1])
-    which = export.selectbox(_("Export a run"), ids, index=len(ids) - 1,
-                             format_func=labels.__getitem__,
-                             key=language.translated(f"{page}.export_run"))
+    which = export.selectbox(_("Export a run"), ids, format_func=labels.__getitem__,
+                             key=language.translated(f"{page}.export_run"),
+                             **({} if f"{page}.export_run" in st.session_state
+                                else {"index": len(ids) - 1}))
     _downloads(export, by_id.get(which, records[-1]))
     gone = delete.multiselect(_("Delete runs"), ids, format_func=labels.__getitem__,
                               placeholder=_("Choose runs"),

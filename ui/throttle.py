@@ -37,9 +37,10 @@ class Throttle:
         REDRAW_SECONDS after the draw before training: the first loss point is on screen
         as soon as it exists (measured: 0.33 s after Train instead of 1.4 s,
         scripts/bench_first_paint.py). `done`: the share of the run done by then. A run
-        that will be over within REDRAW_SECONDS at that pace is not drawn part-way: its
-        end, drawn whole, comes sooner than a redraw would (C4 on digits trains for 0.12 s;
-        a draw of its first epoch was a tenth of that)."""
+        that will be over within REDRAW_SECONDS at that pace does not draw its first
+        epoch's end: its end, drawn whole, comes about as soon (C4 on digits trains for
+        0.12 s; a draw of its first epoch was a tenth of that). Later redraws go by the
+        clock as ever."""
         now = self.clock()
         if epoch_ended and not self.first_epoch_drawn:
             self.first_epoch_drawn = True

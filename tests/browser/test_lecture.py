@@ -226,11 +226,13 @@ def test_switched_while_training_nothing_stays_faded_and_training_goes_on(page, 
             page.get_by_role("button", name=re.compile("Settings")).click()
             page.locator(".st-key-logistic-lecture label").click()  # in the popover
             page.locator(".st-key-lecture-bar").wait_for(state="detached")
-        time.sleep(2.5)
-        first = epoch_while_training(page)
-        time.sleep(1.5)
-        assert epoch_while_training(page) > first  # the same run trains on
-        assert page.evaluate(STALE_ON_SCREEN) == []  # was the other layout's settings
+        deadline, seen = time.monotonic() + 20, []
+        while True:  # until the page is drawn anew and the same run trains on
+            seen.append((epoch_while_training(page), page.evaluate(STALE_ON_SCREEN)))
+            if len(seen) > 1 and seen[-1][0] > seen[-2][0] and seen[-1][1] == []:
+                break
+            assert time.monotonic() < deadline, seen[-3:]  # was the other layout's settings
+            time.sleep(0.5)
         assert sidebar.is_visible() != turn_on
         screenshot(page, f"lecture-{'on' if turn_on else 'off'}-while-training", full_page=False)
     page.locator(".st-key-logistic-stop button").first.click()
