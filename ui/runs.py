@@ -143,7 +143,10 @@ def overlay_spec(records):
                                  "legend": {"orient": "bottom", "columns": 1, "labelLimit": 0}},
                        # train solid, test dashed; drawn as lines in the legend, not dots
                        "strokeDash": {"field": "split", "type": "nominal", "title": None,
-                                      "legend": {"symbolType": "stroke", "symbolSize": 600,
+                                      # above: beside the runs' long labels (in
+                                      # Chinese) it ran off the chart's right edge
+                                      "legend": {"orient": "top", "symbolType": "stroke",
+                                                 "symbolSize": 600,
                                                  "symbolStrokeColor": INK, "symbolFillColor": INK,
                                                  "symbolStrokeWidth": 3},
                                       "scale": {"domain": [_("train"), _("test")],
