@@ -329,11 +329,8 @@ class Panel:
 
     def _keep_few_rows(self, run):
         """Cut the newest batch down, if it is still `run`'s (a Reset may have come)."""
-        step = self.state.last_step
         if self.state.run is run:
-            step = few_rows(step)
-            if self.state.run is run:
-                self.state.last_step = step
+            self.state.last_step = few_rows(self.state.last_step)
 
     def _report(self, exc):
         self.state.message = ("error", Said(N_(

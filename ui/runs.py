@@ -105,7 +105,8 @@ def show(page):
                               placeholder=_("Choose runs"),
                               key=language.translated(f"{page}.delete_runs"))
     if delete.button(_("Delete"), key=f"{page}.delete", disabled=not gone):
-        st.session_state["lab.runs"] = [r for r in _records() if r.id not in set(gone)]
+        gone = set(gone)
+        st.session_state["lab.runs"] = [r for r in _records() if r.id not in gone]
         st.rerun()
 
 
@@ -118,11 +119,11 @@ def _summary(record):
 
 
 def overlay_spec(records):
-    rows = []
+    rows, train, test = [], _("train"), _("test")
     for r in records:
         impl = next(iter(r.run.models))
         epochs, cols = r.run.history.series(impl)
-        label, train, test = r.label, _("train"), _("test")  # once, not once a point
+        label = r.label  # once a run, not once a point
         rows += [(label, e, v, train) for e, v in zip(epochs, cols["train_loss"])
                  if math.isfinite(v)]  # JSON has no inf: one would break the chart
         rows += [(label, e, v, test) for e, v in zip(epochs, cols["test_loss"])
